@@ -1,0 +1,181 @@
+using Microsoft.Extensions.Logging;
+using Tessera.Card.FileSystem;
+using Tessera.Card.Storage;
+using Tessera.Iso7816;
+
+namespace Tessera.Card.Os;
+
+/// <summary>
+/// The card OS while the chip is powered: the mounted NVM, the file system, the sessions of the powered interfaces,
+/// and the command pipeline. Every command runs in one NVM atomic unit: it either commits all of its effects or, on
+/// any error status word or exception, none of them. A tear (<see cref="CardTornException"/>) is not caught here:
+/// it travels to the device's power boundary.
+/// </summary>
+public sealed class CardRuntime
+{
+    private readonly Dictionary<CardInterface, InterfaceSession> sessions = [];
+    private readonly ILogger logger;
+    private readonly CardEventLog events;
+
+    internal CardRuntime(CardProfile profile, NonVolatileMemory nvm, CardEventLog events, ILogger logger)
+    {
+        Profile = profile;
+        Nvm = nvm;
+        this.events = events;
+        this.logger = logger;
+        Files = CardFileSystem.Load(nvm);
+        Dispatcher = new CommandDispatcher(this);
+    }
+
+    public CardProfile Profile { get; }
+
+    public NonVolatileMemory Nvm { get; }
+
+    public CardFileSystem Files { get; private set; }
+
+    internal CommandDispatcher Dispatcher { get; }
+
+    /// <summary>Resolves a DF name given in SELECT to an application (the card manager adds this later).</summary>
+    public Func<ReadOnlyMemory<byte>, ICardApplication?> ApplicationResolver { get; set; } = _ => null;
+
+    public bool IsPowered(CardInterface cardInterface) => sessions.ContainsKey(cardInterface);
+
+    public bool AnyInterfacePowered => sessions.Count > 0;
+
+    public InterfaceSession? Session(CardInterface cardInterface) => sessions.GetValueOrDefault(cardInterface);
+
+    internal void Activate(CardInterface cardInterface)
+    {
+        if (sessions.Remove(cardInterface, out var old))
+        {
+            old.CloseAll();
+        }
+
+        sessions[cardInterface] = new InterfaceSession(cardInterface, Profile.LogicalChannels, Files.Mf.NodeId);
+    }
+
+    internal void Deactivate(CardInterface cardInterface)
+    {
+        if (sessions.Remove(cardInterface, out var session))
+        {
+            session.CloseAll();
+        }
+    }
+
+    /// <summary>Runs one command APDU atomically and returns the response APDU bytes.</summary>
+    internal byte[] Transmit(CardInterface cardInterface, ReadOnlyMemory<byte> apduBytes)
+    {
+        var session = sessions[cardInterface];
+        if (!CommandApdu.TryParse(apduBytes, out var apdu, out var reason))
+        {
+            logger.LogDebug("malformed APDU on {Interface}: {Reason}", cardInterface, reason);
+            return StatusOnly(StatusWords.WrongLength);
+        }
+
+        if (!ClassByte.IsValid(apdu.Cla))
+        {
+            return StatusOnly(StatusWords.ClassNotSupported);
+        }
+
+        var channel = session.Channel(apdu.Channel);
+        if (channel is null)
+        {
+            return StatusOnly(StatusWords.LogicalChannelNotSupported);
+        }
+
+        if (apdu.Ins == 0xC0)
+        {
+            return Encode(Dispatcher.GetResponse(apdu, channel));
+        }
+
+        channel.Pending = null;
+        var context = new CommandContext(apdu, channel, cardInterface, this);
+        var (response, changedNvm) = RunAtomically(context);
+        return Encode(Dispatcher.Shape(apdu, channel, response, changedNvm));
+    }
+
+    /// <summary>
+    /// Runs a handler inside one NVM atomic unit. On an error status word or an exception the unit is aborted and the
+    /// RAM caches of NVM state are rebuilt, so nothing of the command remains.
+    /// </summary>
+    internal (CommandResponse Response, bool ChangedNvm) RunAtomically(CommandContext context)
+    {
+        Nvm.BeginAtomic();
+        CommandResponse response;
+        try
+        {
+            response = Dispatcher.Dispatch(context);
+        }
+        catch (IsoException e)
+        {
+            logger.LogDebug("command {Header} refused: {Reason}", Header(context.Apdu), e.Message);
+            Abort();
+            return (CommandResponse.Status(e.StatusWord), false);
+        }
+        catch (NvmFullException e)
+        {
+            logger.LogDebug("command {Header} ran out of NVM: {Reason}", Header(context.Apdu), e.Message);
+            Abort();
+            return (CommandResponse.Status(StatusWords.NotEnoughMemory), false);
+        }
+        catch (CardTornException)
+        {
+            throw;
+        }
+        catch (Exception e)
+        {
+            logger.LogWarning(e, "command {Header} failed inside the card", Header(context.Apdu));
+            events.Record(CardEventKind.InternalError, $"{Header(context.Apdu)}: {e.GetType().Name}: {e.Message}");
+            Abort();
+            return (CommandResponse.Status(StatusWords.NoPreciseDiagnosis), false);
+        }
+
+        if (!response.StatusWord.IsSuccess && !IsWarningThatKeepsEffects(response.StatusWord))
+        {
+            Abort();
+            return (response, false);
+        }
+
+        var dirty = Nvm.IsDirty;
+        Nvm.CommitAtomic();
+        return (response, dirty);
+    }
+
+    /// <summary>Warnings <c>62XX</c>/<c>63XX</c> complete the command; everything else from 64 up is an error.</summary>
+    private static bool IsWarningThatKeepsEffects(StatusWord sw) => sw.Sw1 is 0x62 or 0x63;
+
+    private void Abort()
+    {
+        var dirty = Nvm.IsDirty;
+        Nvm.AbortAtomic();
+        if (dirty)
+        {
+            Files = CardFileSystem.Load(Nvm);
+            foreach (var channel in sessions.Values.SelectMany(s => s.OpenChannels))
+            {
+                if (Files.FindNode(channel.CurrentDf) is not { IsDf: true })
+                {
+                    channel.CurrentDf = Files.Mf.NodeId;
+                }
+
+                if (channel.CurrentEf is { } ef && Files.FindNode(ef) is null)
+                {
+                    channel.CurrentEf = null;
+                }
+            }
+        }
+    }
+
+    private static string Header(CommandApdu apdu) => $"{apdu.Cla:X2} {apdu.Ins:X2} {apdu.P1:X2} {apdu.P2:X2}";
+
+    private static byte[] StatusOnly(StatusWord sw) => [sw.Sw1, sw.Sw2];
+
+    private static byte[] Encode(CommandResponse response)
+    {
+        var bytes = new byte[response.Data.Length + 2];
+        response.Data.Span.CopyTo(bytes);
+        bytes[^2] = response.StatusWord.Sw1;
+        bytes[^1] = response.StatusWord.Sw2;
+        return bytes;
+    }
+}

@@ -1,0 +1,21 @@
+using Tessera.Card.FileSystem;
+using Tessera.Card.Storage;
+using Tessera.Iso7816;
+
+namespace Tessera.Card.Os;
+
+/// <summary>Everything a command handler sees: the command, its channel and interface, and the card's stores.</summary>
+public sealed class CommandContext(CommandApdu apdu, LogicalChannel channel, CardInterface cardInterface, CardRuntime runtime)
+{
+    public CommandApdu Apdu { get; } = apdu;
+
+    public LogicalChannel Channel { get; } = channel;
+
+    public CardInterface Interface { get; } = cardInterface;
+
+    public CardRuntime Runtime { get; } = runtime;
+
+    public CardFileSystem Files => Runtime.Files;
+
+    public NonVolatileMemory Nvm => Runtime.Nvm;
+}

@@ -1,0 +1,351 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Tessera.Card.FileSystem;
+using Tessera.Card.Os;
+using Tessera.Card.Storage;
+
+namespace Tessera.Card;
+
+/// <summary>
+/// A Tessera secure device: one chip with its NVM, reachable through the contact, contactless and memory
+/// interfaces. This is the card's only door (ARCHITECTURE.md): power, <see cref="Transmit"/> and the memory
+/// interface. All access is serialised on the chip. A tear is caught here, at the power boundary: the chip goes
+/// unpowered, the command in flight gets no answer (<see cref="CardMuteException"/>), and the next power-on recovers
+/// the NVM before the ATR is answered.
+/// </summary>
+public sealed class SecureDevice : IDisposable
+{
+    private readonly object chip = new();
+    private readonly INvmMedium medium;
+    private readonly ILogger logger;
+    private readonly TearTrigger tear;
+    private CardRuntime? runtime;
+    private bool disposed;
+
+    private SecureDevice(INvmMedium medium, CardProfile profile, ILoggerFactory? loggerFactory)
+    {
+        this.medium = medium;
+        Profile = profile;
+        logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger<SecureDevice>();
+        Atr = profile.AtrBytes;
+        tear = new TearTrigger();
+        tear.Torn += write => Events.Record(CardEventKind.Tear, $"power lost at physical NVM write {write}");
+    }
+
+    public CardProfile Profile { get; }
+
+    public byte[] Atr { get; }
+
+    public CardEventLog Events { get; } = new();
+
+    /// <summary>Creates a card whose NVM lives in memory.</summary>
+    public static SecureDevice Create(CardProfile? profile = null, ILoggerFactory? loggerFactory = null)
+    {
+        var p = (profile ?? CardProfile.Default).Validated().WithSerialNumberAssigned();
+        var medium = new MemoryMedium(p.NvmCapacity, p.PageSize);
+        Format(medium, p);
+        return new SecureDevice(medium, p, loggerFactory);
+    }
+
+    /// <summary>Creates a card whose NVM lives in an image file (overwriting nothing: the file must not exist).</summary>
+    public static SecureDevice CreateImage(string path, CardProfile? profile = null, ILoggerFactory? loggerFactory = null)
+    {
+        var p = (profile ?? CardProfile.Default).Validated().WithSerialNumberAssigned();
+        var medium = ImageFileMedium.Create(path, p.NvmCapacity, p.PageSize, System.Text.Encoding.UTF8.GetBytes(p.ToJson()));
+        try
+        {
+            Format(medium, p);
+        }
+        catch
+        {
+            medium.Dispose();
+            File.Delete(path);
+            throw;
+        }
+
+        return new SecureDevice(medium, p, loggerFactory);
+    }
+
+    /// <summary>Opens a card image; its NVM is recovered at the first power-on, exactly as after a tear.</summary>
+    public static SecureDevice OpenImage(string path, ILoggerFactory? loggerFactory = null)
+    {
+        var medium = ImageFileMedium.Open(path);
+        try
+        {
+            var profile = CardProfile.FromJson(System.Text.Encoding.UTF8.GetString(medium.Metadata.Span));
+            return new SecureDevice(medium, profile, loggerFactory);
+        }
+        catch
+        {
+            medium.Dispose();
+            throw;
+        }
+    }
+
+    public bool IsPowered(CardInterface cardInterface)
+    {
+        lock (chip)
+        {
+            return runtime?.IsPowered(cardInterface) ?? false;
+        }
+    }
+
+    /// <summary>Physical NVM page writes since the last power-on (0 when unpowered).</summary>
+    public long PhysicalWritesSincePowerOn
+    {
+        get
+        {
+            lock (chip)
+            {
+                return runtime?.Nvm.PhysicalWrites ?? 0;
+            }
+        }
+    }
+
+    /// <summary>Cold reset on an APDU interface: powers the chip if needed (recovering NVM) and returns the ATR.</summary>
+    public byte[] PowerOn(CardInterface cardInterface = CardInterface.Contact)
+    {
+        RequireApduInterface(cardInterface);
+        lock (chip)
+        {
+            ObjectDisposedException.ThrowIf(disposed, this);
+            var booted = Boot();
+            runtime!.Activate(cardInterface);
+            Events.Record(CardEventKind.PowerOn, $"{cardInterface}{(booted ? " (chip powered, NVM recovered)" : string.Empty)}");
+            return (byte[])Atr.Clone();
+        }
+    }
+
+    /// <summary>Removes power from an interface; when no interface is powered any more, the chip is off.</summary>
+    public void PowerOff(CardInterface cardInterface = CardInterface.Contact)
+    {
+        RequireApduInterface(cardInterface);
+        lock (chip)
+        {
+            if (runtime is null)
+            {
+                return;
+            }
+
+            runtime.Deactivate(cardInterface);
+            Events.Record(CardEventKind.PowerOff, cardInterface.ToString());
+            if (!runtime.AnyInterfacePowered)
+            {
+                runtime = null;
+            }
+        }
+    }
+
+    /// <summary>Warm reset of an interface: its channels, sessions and selections are cleared; returns the ATR.</summary>
+    public byte[] Reset(CardInterface cardInterface = CardInterface.Contact)
+    {
+        RequireApduInterface(cardInterface);
+        lock (chip)
+        {
+            ObjectDisposedException.ThrowIf(disposed, this);
+            Boot();
+            runtime!.Activate(cardInterface);
+            Events.Record(CardEventKind.Reset, cardInterface.ToString());
+            return (byte[])Atr.Clone();
+        }
+    }
+
+    /// <summary>Sends one command APDU on an APDU interface and returns the response APDU bytes.</summary>
+    /// <exception cref="CardMuteException">the interface is not powered, or the card tore during the command.</exception>
+    public byte[] Transmit(CardInterface cardInterface, ReadOnlyMemory<byte> command)
+    {
+        RequireApduInterface(cardInterface);
+        lock (chip)
+        {
+            if (runtime is null || !runtime.IsPowered(cardInterface))
+            {
+                throw new CardMuteException($"the card is not powered on its {cardInterface.ToString().ToLowerInvariant()} interface; power it on first");
+            }
+
+            try
+            {
+                return runtime.Transmit(cardInterface, command);
+            }
+            catch (CardTornException e)
+            {
+                runtime = null;
+                logger.LogInformation("card tore during a command: {Message}", e.Message);
+                throw new CardMuteException($"the card lost power during the command ({e.Message}); power it on again to recover");
+            }
+        }
+    }
+
+    /// <summary>Writes into a command storage EF through the memory interface (SPEC §4.2).</summary>
+    public void MemoryWrite(ushort fid, int offset, ReadOnlySpan<byte> data)
+    {
+        lock (chip)
+        {
+            RequireMemorySession();
+            throw new MemoryAccessException(MemoryAccessError.AccessDenied, "no memory-interface session: authenticate an ISD secure channel on an APDU interface first");
+        }
+    }
+
+    /// <summary>Reads from a command storage EF through the memory interface (SPEC §4.2).</summary>
+    public byte[] MemoryRead(ushort fid, int offset, int length)
+    {
+        lock (chip)
+        {
+            RequireMemorySession();
+            throw new MemoryAccessException(MemoryAccessError.AccessDenied, "no memory-interface session: authenticate an ISD secure channel on an APDU interface first");
+        }
+    }
+
+    /// <summary>Arms a tear at physical NVM write <paramref name="write"/> (1-based), counted from the next power-on.</summary>
+    public void ArmTearAtWrite(long write)
+    {
+        lock (chip)
+        {
+            tear.ArmAtWrite(write);
+            Events.Record(CardEventKind.TearArmed, $"at physical write {write} after the next power-on");
+        }
+    }
+
+    /// <summary>Arms a tear at a random physical write in [<paramref name="from"/>, <paramref name="to"/>], reproducible by seed.</summary>
+    public void ArmTearInRange(long from, long to, int seed)
+    {
+        lock (chip)
+        {
+            var write = tear.ArmRandom(from, to, seed);
+            Events.Record(CardEventKind.TearArmed, $"at random physical write {write} in [{from}, {to}] (seed {seed}) after the next power-on");
+        }
+    }
+
+    public void DisarmTear()
+    {
+        lock (chip)
+        {
+            tear.Disarm();
+        }
+    }
+
+    /// <summary>
+    /// A canonical text dump of all persistent card content (file system with contents, free NVM), used to compare
+    /// card states in tests and shown by <c>tessera card info</c>. Powers the chip for the dump if it is off.
+    /// </summary>
+    public string CanonicalDump()
+    {
+        lock (chip)
+        {
+            var wasOff = runtime is null;
+            Boot();
+            try
+            {
+                return CardDump.Write(runtime!);
+            }
+            finally
+            {
+                if (wasOff)
+                {
+                    runtime = null;
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// The path from the MF (MF excluded) of the current file (EF, else DF) of a logical channel, for diagnostics and
+    /// tests; empty when the MF is current or the channel is not open.
+    /// </summary>
+    public byte[] CurrentFilePath(CardInterface cardInterface, int channelNumber)
+    {
+        lock (chip)
+        {
+            var channel = runtime?.Session(cardInterface)?.Channel(channelNumber);
+            if (channel is null)
+            {
+                return [];
+            }
+
+            var file = runtime!.Files.FindNode(channel.CurrentEf ?? channel.CurrentDf) ?? runtime.Files.Mf;
+            return file.Path.Skip(1).SelectMany(fid => new[] { (byte)(fid >> 8), (byte)fid }).ToArray();
+        }
+    }
+
+    /// <summary>NVM figures of the card (powers the chip for the reading if it is off).</summary>
+    public (int Capacity, int Free) NvmUsage()
+    {
+        lock (chip)
+        {
+            var wasOff = runtime is null;
+            Boot();
+            var usage = (runtime!.Nvm.Capacity, runtime.Nvm.FreeBytes);
+            if (wasOff)
+            {
+                runtime = null;
+            }
+
+            return usage;
+        }
+    }
+
+    public void Dispose()
+    {
+        lock (chip)
+        {
+            if (disposed)
+            {
+                return;
+            }
+
+            disposed = true;
+            runtime = null;
+            medium.Flush();
+            medium.Dispose();
+        }
+    }
+
+    private static void Format(INvmMedium medium, CardProfile profile)
+    {
+        var nvm = NonVolatileMemory.Format(medium);
+        nvm.BeginAtomic();
+        CardFileSystem.Format(nvm, profile.OpenFileSystem);
+        nvm.CommitAtomic();
+        medium.Flush();
+    }
+
+    private static void RequireApduInterface(CardInterface cardInterface)
+    {
+        if (cardInterface == CardInterface.Memory)
+        {
+            throw new ArgumentException("the memory interface carries no APDUs; use MemoryWrite/MemoryRead", nameof(cardInterface));
+        }
+    }
+
+    private void RequireMemorySession()
+    {
+        ObjectDisposedException.ThrowIf(disposed, this);
+        if (runtime is null)
+        {
+            throw new CardMuteException("the card is not powered; power it on first");
+        }
+    }
+
+    /// <summary>Powers the chip if it is off: the physical write counter restarts and NVM is recovered.</summary>
+    private bool Boot()
+    {
+        if (runtime is not null)
+        {
+            return false;
+        }
+
+        tear.PowerOn();
+        NonVolatileMemory nvm;
+        try
+        {
+            nvm = NonVolatileMemory.Mount(medium, tear);
+        }
+        catch (CardTornException e)
+        {
+            throw new CardMuteException($"the card lost power while recovering its NVM ({e.Message}); power it on again");
+        }
+
+        runtime = new CardRuntime(Profile, nvm, Events, logger);
+        Events.Record(CardEventKind.Recovered, $"NVM mounted, {nvm.FreeBytes} of {nvm.Capacity} bytes free");
+        return true;
+    }
+}
