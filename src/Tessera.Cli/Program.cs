@@ -9,4 +9,5 @@ var root = new RootCommand("Tessera: an emulated multi-application IC card (secu
 root.Subcommands.Add(CardCommands.Build());
 root.Subcommands.Add(ApduCommand.Build());
 root.Subcommands.Add(DemoCommand.Build());
+root.Subcommands.Add(ServeCommand.Build());
 return root.Parse(args).Invoke();
