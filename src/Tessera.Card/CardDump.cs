@@ -29,6 +29,7 @@ internal static class CardDump
             text.Append('\n');
         }
 
+        text.Append(runtime.Manager.Dump());
         return text.ToString();
     }
 }

@@ -1,7 +1,9 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Tessera.Card.FileSystem;
+using Tessera.Card.Manager;
 using Tessera.Card.Os;
+using Tessera.Card.Runtime;
 using Tessera.Card.Storage;
 
 namespace Tessera.Card;
@@ -37,6 +39,12 @@ public sealed class SecureDevice : IDisposable
     public byte[] Atr { get; }
 
     public CardEventLog Events { get; } = new();
+
+    /// <summary>
+    /// Creates the applet runtime of the card each time the chip is powered (null: none, so INSTALL [for load],
+    /// [for install] and LOAD answer <c>6A81</c>). Set it before the first power-on.
+    /// </summary>
+    public Func<CardRuntime, IAppletRuntime?>? AppletRuntimeFactory { get; set; }
 
     /// <summary>Creates a card whose NVM lives in memory.</summary>
     public static SecureDevice Create(CardProfile? profile = null, ILoggerFactory? loggerFactory = null)
@@ -304,6 +312,7 @@ public sealed class SecureDevice : IDisposable
         var nvm = NonVolatileMemory.Format(medium);
         nvm.BeginAtomic();
         CardFileSystem.Format(nvm, profile.OpenFileSystem);
+        CardManager.Format(nvm, profile);
         nvm.CommitAtomic();
         medium.Flush();
     }
@@ -345,6 +354,8 @@ public sealed class SecureDevice : IDisposable
         }
 
         runtime = new CardRuntime(Profile, nvm, Events, logger);
+        runtime.AppletRuntime = AppletRuntimeFactory?.Invoke(runtime);
+        runtime.AppletRuntime?.PowerReset();
         Events.Record(CardEventKind.Recovered, $"NVM mounted, {nvm.FreeBytes} of {nvm.Capacity} bytes free");
         return true;
     }

@@ -249,14 +249,18 @@ internal sealed class FileCommands(CardRuntime runtime)
     private CommandResponse SelectByName(CommandContext context, CardFile currentDf, bool returnFcp)
     {
         var apdu = context.Apdu;
-        if (apdu.Nc is < 1 or > 16)
+        if (apdu.Nc > 16)
         {
             throw new IsoException(StatusWords.WrongLength, "a DF name is 1 to 16 bytes");
         }
 
+        // An empty name selects the ISD (GP SELECT without data); the resolver answers it or nothing.
         if (runtime.ApplicationResolver(apdu.Data) is { } application)
         {
             var channel = context.Channel;
+
+            // SPEC §3: selecting an application ends the channel's secure channel session.
+            channel.EndSecureChannel();
             if (!ReferenceEquals(channel.SelectedApplication, application))
             {
                 channel.SelectedApplication?.Deselect(channel);
@@ -265,6 +269,11 @@ internal sealed class FileCommands(CardRuntime runtime)
             channel.SelectedApplication = application;
             application.Select(channel);
             return application.Process(context);
+        }
+
+        if (apdu.Nc == 0)
+        {
+            throw new IsoException(StatusWords.WrongLength, "a DF name is 1 to 16 bytes");
         }
 
         var df = Files.FindDfByName(apdu.Data.Span) ?? throw new IsoException(StatusWords.FileNotFound);

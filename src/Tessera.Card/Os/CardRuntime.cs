@@ -1,5 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Tessera.Card.FileSystem;
+using Tessera.Card.Manager;
+using Tessera.Card.Runtime;
 using Tessera.Card.Storage;
 using Tessera.Iso7816;
 
@@ -16,6 +18,7 @@ public sealed class CardRuntime
     private readonly Dictionary<CardInterface, InterfaceSession> sessions = [];
     private readonly ILogger logger;
     private readonly CardEventLog events;
+    private const byte ExternalAuthenticateIns = 0x82;
 
     internal CardRuntime(CardProfile profile, NonVolatileMemory nvm, CardEventLog events, ILogger logger)
     {
@@ -25,6 +28,7 @@ public sealed class CardRuntime
         this.logger = logger;
         Files = CardFileSystem.Load(nvm);
         Dispatcher = new CommandDispatcher(this);
+        Manager = new CardManager(this);
     }
 
     public CardProfile Profile { get; }
@@ -35,8 +39,24 @@ public sealed class CardRuntime
 
     internal CommandDispatcher Dispatcher { get; }
 
-    /// <summary>Resolves a DF name given in SELECT to an application (the card manager adds this later).</summary>
+    /// <summary>The card manager (GlobalPlatform Issuer Security Domain) of this card.</summary>
+    public CardManager Manager { get; }
+
+    /// <summary>
+    /// The applet runtime that inspects load files and runs applet instances, or null when none is configured (then
+    /// INSTALL [for load]/[for install] and LOAD answer <c>6A81</c>). Set by <see cref="SecureDevice.AppletRuntimeFactory"/>.
+    /// </summary>
+    public IAppletRuntime? AppletRuntime { get; set; }
+
+    /// <summary>
+    /// Resolves a DF name given in SELECT (P1 04) to an application; an empty name means "the ISD" (GP SELECT without
+    /// data). The card manager installs its resolver: the ISD and the SELECTABLE applet instances of the registry.
+    /// It may throw <see cref="IsoException"/> for an application that exists but cannot be selected.
+    /// </summary>
     public Func<ReadOnlyMemory<byte>, ICardApplication?> ApplicationResolver { get; set; } = _ => null;
+
+    /// <summary>The application implicitly selected on a channel opened from the basic channel or at power-on.</summary>
+    public Func<ICardApplication?> ImplicitSelection { get; set; } = () => null;
 
     public bool IsPowered(CardInterface cardInterface) => sessions.ContainsKey(cardInterface);
 
@@ -51,7 +71,19 @@ public sealed class CardRuntime
             old.CloseAll();
         }
 
-        sessions[cardInterface] = new InterfaceSession(cardInterface, Profile.LogicalChannels, Files.Mf.NodeId);
+        var session = new InterfaceSession(cardInterface, Profile.LogicalChannels, Files.Mf.NodeId);
+        sessions[cardInterface] = session;
+        SelectImplicitly(session.Channel(0)!);
+    }
+
+    /// <summary>Selects the implicitly selectable application (the ISD while the card life cycle allows) on a channel.</summary>
+    internal void SelectImplicitly(LogicalChannel channel)
+    {
+        if (ImplicitSelection() is { } application)
+        {
+            channel.SelectedApplication = application;
+            application.Select(channel);
+        }
     }
 
     internal void Deactivate(CardInterface cardInterface)
@@ -89,8 +121,44 @@ public sealed class CardRuntime
         }
 
         channel.Pending = null;
+        var secure = channel.SecureChannel;
+        if (secure is { IsAuthenticated: true })
+        {
+            // SPEC §3: in a session every command of the channel is wrapped, file-system commands included.
+            if (!secure.TryUnwrap(apduBytes.Span, out var plain))
+            {
+                logger.LogDebug("secure messaging failure on channel {Channel}: session aborted", channel.Number);
+                channel.EndSecureChannel();
+                return StatusOnly(StatusWords.SecurityStatusNotSatisfied);
+            }
+
+            if (!CommandApdu.TryParse(plain, out apdu, out reason))
+            {
+                logger.LogDebug("malformed unwrapped APDU on {Interface}: {Reason}", cardInterface, reason);
+                return StatusOnly(StatusWords.WrongLength);
+            }
+        }
+        else if (secure is not null && apdu.Ins != ExternalAuthenticateIns)
+        {
+            // INITIALIZE UPDATE must be followed by EXTERNAL AUTHENTICATE: anything else drops the pending session.
+            channel.EndSecureChannel();
+            secure = null;
+        }
+        else
+        {
+            secure = null;
+        }
+
         var context = new CommandContext(apdu, channel, cardInterface, this);
         var (response, changedNvm) = RunAtomically(context);
+        if (secure is not null && ReferenceEquals(channel.SecureChannel, secure) && secure.IsAuthenticated)
+        {
+            // The wrapped response is split with 61XX as a whole; Le counts plain data, so it is taken as the maximum.
+            var wrapped = secure.Wrap(Encode(response));
+            response = new CommandResponse(wrapped.AsMemory(0, wrapped.Length - 2), new StatusWord(wrapped[^2], wrapped[^1]));
+            apdu = apdu.WithNe(0);
+        }
+
         return Encode(Dispatcher.Shape(apdu, channel, response, changedNvm));
     }
 
@@ -130,7 +198,7 @@ public sealed class CardRuntime
             return (CommandResponse.Status(StatusWords.NoPreciseDiagnosis), false);
         }
 
-        if (!response.StatusWord.IsSuccess && !IsWarningThatKeepsEffects(response.StatusWord))
+        if (!response.StatusWord.IsSuccess && !IsWarningThatKeepsEffects(response.StatusWord) && !context.KeepEffectsOnError)
         {
             Abort();
             return (response, false);

@@ -18,4 +18,10 @@ public sealed class CommandContext(CommandApdu apdu, LogicalChannel channel, Car
     public CardFileSystem Files => Runtime.Files;
 
     public NonVolatileMemory Nvm => Runtime.Nvm;
+
+    /// <summary>
+    /// Set by a handler that answers an error status word but must keep the NVM effects it made (bookkeeping that
+    /// SPEC names, such as discarding a failed load); the OS then commits instead of aborting.
+    /// </summary>
+    public bool KeepEffectsOnError { get; set; }
 }

@@ -135,6 +135,15 @@ internal sealed class CommandDispatcher(CardRuntime runtime)
             {
                 opened.CurrentDf = context.Channel.CurrentDf;
                 opened.CurrentEf = context.Channel.CurrentEf;
+                if (context.Channel.SelectedApplication is { } inherited)
+                {
+                    opened.SelectedApplication = inherited;
+                    inherited.Select(opened);
+                }
+            }
+            else
+            {
+                runtime.SelectImplicitly(opened);
             }
 
             return CommandResponse.WithData(new[] { (byte)opened.Number });

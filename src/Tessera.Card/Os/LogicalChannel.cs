@@ -25,6 +25,23 @@ public sealed class LogicalChannel(int number) : ISecurityStatus
     /// <summary>Set by the card manager while an ISD secure channel at AUTHENTICATED or higher is open here.</summary>
     public bool IsdSecureChannelAuthenticated { get; set; }
 
+    /// <summary>The secure channel session of this channel (owned by the ISD), or null.</summary>
+    public ISecureChannel? SecureChannel { get; private set; }
+
+    /// <summary>Starts a (not yet authenticated) secure channel session, replacing any other.</summary>
+    public void BeginSecureChannel(ISecureChannel session)
+    {
+        SecureChannel = session;
+        IsdSecureChannelAuthenticated = false;
+    }
+
+    /// <summary>Ends the secure channel session, if any: the security level falls back to none.</summary>
+    public void EndSecureChannel()
+    {
+        SecureChannel = null;
+        IsdSecureChannelAuthenticated = false;
+    }
+
     public bool IsKeyVerified(CardFile df, int keyNumber) => false;
 
     public bool IsKeyAuthenticated(CardFile df, int keyNumber) => false;
@@ -37,7 +54,7 @@ public sealed class LogicalChannel(int number) : ISecurityStatus
         SelectedApplication?.Deselect(this);
         SelectedApplication = null;
         Pending = null;
-        IsdSecureChannelAuthenticated = false;
+        EndSecureChannel();
     }
 }
 

@@ -174,7 +174,7 @@ public sealed class FileSystemCommandTests : IDisposable
         card.Expect("00A4000C03010203", 0x6700);
         card.Expect("00A4070C00", 0x6A86);
         card.Expect("00A4000102", 0x6A86);
-        card.Expect("00A4040C00", 0x6700);
+        card.Expect("00A4040C00", 0x9000); // GP SELECT without an AID selects the ISD
         card.Expect("00A4080C03010203", 0x6700);
         card.Expect("00B0000001", 0x6986);
     }

@@ -125,7 +125,7 @@ public sealed class ChannelAndResponseTests : IDisposable
         card.Expect("FFA4000C023F00", 0x6E00);
         card.Expect("20A4000C023F00", 0x6E00);
         card.Expect("0012000000", 0x6D00);
-        card.Expect("80F2400000", 0x6D00);
+        card.Expect("80F2400000", 0x6982); // the implicitly selected ISD answers GET STATUS: no secure channel
     }
 
     [Fact]

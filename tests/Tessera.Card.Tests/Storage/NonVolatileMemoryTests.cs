@@ -618,7 +618,11 @@ public sealed class NonVolatileMemoryTests
         Run(200);
         var before = GC.GetAllocatedBytesForCurrentThread();
         Run(1000);
-        Assert.Equal(before, GC.GetAllocatedBytesForCurrentThread());
+
+        // Any per-update allocation would cost at least 24 bytes × 1000; a few hundred bytes of one-off runtime work
+        // (tiered JIT recompiling the loop while it runs) is tolerated.
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.True(allocated < 8_000, $"1000 steady-state updates allocated {allocated} bytes");
     }
 
     [Fact]
