@@ -10,4 +10,6 @@ root.Subcommands.Add(CardCommands.Build());
 root.Subcommands.Add(ApduCommand.Build());
 root.Subcommands.Add(DemoCommand.Build());
 root.Subcommands.Add(ServeCommand.Build());
+root.Subcommands.Add(IssueCommand.Build());
+root.Subcommands.Add(GpCommands.Build());
 return root.Parse(args).Invoke();
