@@ -12,4 +12,9 @@ if (selected.Count == 0 || selected.Contains("runtime"))
     RuntimeBenchmarks.Run(quick);
 }
 
+if (selected.Count == 0 || selected.Contains("issuance"))
+{
+    IssuanceBenchmarks.Run(quick);
+}
+
 Console.WriteLine($"done in {total.Elapsed.TotalSeconds:F1} s");
