@@ -12,4 +12,5 @@ root.Subcommands.Add(DemoCommand.Build());
 root.Subcommands.Add(ServeCommand.Build());
 root.Subcommands.Add(IssueCommand.Build());
 root.Subcommands.Add(GpCommands.Build());
+root.Subcommands.Add(ReadersCommand.Build());
 return root.Parse(args).Invoke();
