@@ -11,28 +11,15 @@ namespace Tessera.Applets.Purse;
 /// <see cref="IssuerMac"/>), debit, and a bounded log. Commands and DGIs: docs/PROTOCOL.md, "Built-in applets".
 /// </summary>
 [TesseraApplet(BuiltInAids.Purse)]
-public sealed class PurseApplet : Applet
+public sealed class PurseApplet : PersonalisedApplet
 {
     public const byte InsGetBalance = 0x50;
     public const byte InsCredit = 0x52;
     public const byte InsDebit = 0x54;
     public const byte InsReadLog = 0x56;
 
-    public override void Process(AppletApdu apdu)
+    protected override void ProcessPersonalised(AppletApdu apdu)
     {
-        ArgumentNullException.ThrowIfNull(apdu);
-        AppletCommands.RequireProprietaryClass(apdu);
-        if (apdu.Ins == AppletCommands.InsStoreData)
-        {
-            StoreData(apdu);
-            return;
-        }
-
-        if (!Personalisation.IsPersonalised(Store))
-        {
-            throw AppletCommands.NotPersonalised();
-        }
-
         switch (apdu.Ins)
         {
             case InsGetBalance:
@@ -114,7 +101,7 @@ public sealed class PurseApplet : Applet
         apdu.Send(answer);
     }
 
-    private void StoreData(AppletApdu apdu)
+    protected override void StoreData(AppletApdu apdu)
     {
         var last = Personalisation.ReadBlock(apdu, Store, (dgi, value) =>
         {

@@ -11,7 +11,7 @@ namespace Tessera.Applets.Ticket;
 /// Commands and DGIs: docs/PROTOCOL.md, "Built-in applets".
 /// </summary>
 [TesseraApplet(BuiltInAids.Ticket)]
-public sealed class TicketApplet : Applet
+public sealed class TicketApplet : PersonalisedApplet
 {
     public const byte InsReadTicket = 0x60;
     public const byte InsUpdateSeat = 0x62;
@@ -20,21 +20,8 @@ public sealed class TicketApplet : Applet
     private const byte Valid = 0x00;
     private const byte Used = 0x01;
 
-    public override void Process(AppletApdu apdu)
+    protected override void ProcessPersonalised(AppletApdu apdu)
     {
-        ArgumentNullException.ThrowIfNull(apdu);
-        AppletCommands.RequireProprietaryClass(apdu);
-        if (apdu.Ins == AppletCommands.InsStoreData)
-        {
-            StoreData(apdu);
-            return;
-        }
-
-        if (!Personalisation.IsPersonalised(Store))
-        {
-            throw AppletCommands.NotPersonalised();
-        }
-
         switch (apdu.Ins)
         {
             case InsReadTicket:
@@ -91,7 +78,7 @@ public sealed class TicketApplet : Applet
         Store.WriteUInt32(TicketKeys.UpdateCounter, counter + 1);
     }
 
-    private void StoreData(AppletApdu apdu)
+    protected override void StoreData(AppletApdu apdu)
     {
         var last = Personalisation.ReadBlock(apdu, Store, (dgi, value) =>
         {
