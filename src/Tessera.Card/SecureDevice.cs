@@ -240,7 +240,7 @@ public sealed class SecureDevice : IDisposable
         lock (chip)
         {
             var wasOff = runtime is null;
-            Boot();
+            Boot(forInspection: true);
             try
             {
                 return CardDump.Write(runtime!);
@@ -280,7 +280,7 @@ public sealed class SecureDevice : IDisposable
         lock (chip)
         {
             var wasOff = runtime is null;
-            Boot();
+            Boot(forInspection: true);
             var usage = (runtime!.Nvm.Capacity, runtime.Nvm.FreeBytes);
             if (wasOff)
             {
@@ -335,18 +335,26 @@ public sealed class SecureDevice : IDisposable
     }
 
     /// <summary>Powers the chip if it is off: the physical write counter restarts and NVM is recovered.</summary>
-    private bool Boot()
+    /// <param name="forInspection">
+    /// A power-up only to read the card (dump, NVM figures) while it is off: it neither counts as "the next power-on"
+    /// for an armed tear nor tears itself, so a tear plan waits for the real power-on.
+    /// </param>
+    private bool Boot(bool forInspection = false)
     {
         if (runtime is not null)
         {
             return false;
         }
 
-        tear.PowerOn();
+        if (!forInspection)
+        {
+            tear.PowerOn();
+        }
+
         NonVolatileMemory nvm;
         try
         {
-            nvm = NonVolatileMemory.Mount(medium, tear);
+            nvm = NonVolatileMemory.Mount(medium, forInspection ? null : tear);
         }
         catch (CardTornException e)
         {
