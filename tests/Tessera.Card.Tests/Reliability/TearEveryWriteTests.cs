@@ -11,7 +11,7 @@ public sealed class TearEveryWriteTests
     public void ScenarioHasAtLeastFiftyCommandsThatMostlySucceed()
     {
         Assert.True(FileSystemScenario.Commands.Count >= 50, $"scenario has {FileSystemScenario.Commands.Count} commands");
-        var (_, statuses, _) = RunReference();
+        var (_, statuses, _, _) = RunReference();
         Assert.True(statuses.Count(sw => sw == 0x9000) >= 50, "at least 50 commands change the card");
         Assert.Contains(statuses, sw => sw != 0x9000);
     }
@@ -19,7 +19,7 @@ public sealed class TearEveryWriteTests
     [Fact]
     public void EveryTearLeavesAPrefixOfTheCommands()
     {
-        var (dumps, statuses, totalWrites) = RunReference();
+        var (dumps, statuses, totalWrites, selections) = RunReference();
         Assert.True(totalWrites > 50, $"the scenario made only {totalWrites} physical writes");
         for (var k = 1; k <= totalWrites; k++)
         {
@@ -52,7 +52,11 @@ public sealed class TearEveryWriteTests
 
             // Continue from where the card says it is: the end state must be the reference end state.
             var resumeAt = recovered == after ? torn + 1 : torn;
-            ReselectFor(device, resumeAt);
+            if (selections[resumeAt].Length > 0)
+            {
+                device.Transmit(CardInterface.Contact, new Iso7816.CommandApdu(0x00, 0xA4, 0x08, 0x0C, selections[resumeAt]).ToArray());
+            }
+
             for (var i = resumeAt; i < FileSystemScenario.Commands.Count; i++)
             {
                 device.Transmit(CardInterface.Contact, FileSystemScenario.Commands[i].ToArray());
@@ -62,46 +66,25 @@ public sealed class TearEveryWriteTests
         }
     }
 
-    /// <summary>Reference run: the canonical dump after each prefix of the commands, their status words, and W.</summary>
-    private static (List<string> Dumps, List<ushort> Statuses, long Writes) RunReference()
+    /// <summary>
+    /// Reference run: the canonical dump after each prefix of the commands, their status words, W, and the path of the
+    /// current file before each command (selections are volatile, so a resumed run selects it again by path).
+    /// </summary>
+    private static (List<string> Dumps, List<ushort> Statuses, long Writes, List<byte[]> Selections) RunReference()
     {
         using var device = SecureDevice.Create(FileSystemScenario.Profile);
         device.PowerOn();
         var dumps = new List<string> { device.CanonicalDump() };
+        var selections = new List<byte[]> { device.CurrentFilePath(CardInterface.Contact, 0) };
         var statuses = new List<ushort>();
         foreach (var command in FileSystemScenario.Commands)
         {
             var response = device.Transmit(CardInterface.Contact, command.ToArray());
             statuses.Add((ushort)((response[^2] << 8) | response[^1]));
             dumps.Add(device.CanonicalDump());
+            selections.Add(device.CurrentFilePath(CardInterface.Contact, 0));
         }
 
-        return (dumps, statuses, device.PhysicalWritesSincePowerOn);
-    }
-
-    /// <summary>
-    /// Selections are volatile, so after the power cycle the current file of the reference run before command
-    /// <paramref name="index"/> is selected again by path before the scenario continues.
-    /// </summary>
-    private static void ReselectFor(SecureDevice device, int index)
-    {
-        var path = SelectionBefore(index);
-        if (path.Length > 0)
-        {
-            device.Transmit(CardInterface.Contact, new Iso7816.CommandApdu(0x00, 0xA4, 0x08, 0x0C, path).ToArray());
-        }
-    }
-
-    /// <summary>The path of the current file before command <paramref name="index"/> in the reference run.</summary>
-    private static byte[] SelectionBefore(int index)
-    {
-        using var device = SecureDevice.Create(FileSystemScenario.Profile);
-        device.PowerOn();
-        for (var i = 0; i < index; i++)
-        {
-            device.Transmit(CardInterface.Contact, FileSystemScenario.Commands[i].ToArray());
-        }
-
-        return device.CurrentFilePath(CardInterface.Contact, 0);
+        return (dumps, statuses, device.PhysicalWritesSincePowerOn, selections);
     }
 }
