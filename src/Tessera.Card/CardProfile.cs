@@ -86,7 +86,15 @@ public sealed record CardProfile
             throw new CardProfileException($"cannot read card profile '{path}': {e.Message}", e);
         }
 
-        return FromJson(json);
+        var profile = FromJson(json);
+        if (profile.CommandStorage is { Count: > 0 } groups)
+        {
+            // Group files are named relative to the profile; the image keeps the resolved paths.
+            var directory = Path.GetDirectoryName(Path.GetFullPath(path)) ?? ".";
+            profile = profile with { CommandStorage = [.. groups.Select(g => g with { File = Path.GetFullPath(g.File, directory) })] };
+        }
+
+        return profile;
     }
 
     public string ToJson() => JsonSerializer.Serialize(this, JsonOptions);
@@ -139,6 +147,26 @@ public sealed record CardProfile
         if (LogicalChannels is < 4 or > 20)
         {
             throw new CardProfileException($"logicalChannels must be 4 to 20, got {LogicalChannels}");
+        }
+
+        var groupFids = new HashSet<int>();
+        foreach (var group in CommandStorage ?? [])
+        {
+            var fid = ParseHex(group.Fid, "commandStorage.fid");
+            if (fid.Length != 2 || (fid[0] << 8 | fid[1]) is 0x3F00 or 0x7F50 or 0xFFFF or 0x3FFF || !groupFids.Add(fid[0] << 8 | fid[1]))
+            {
+                throw new CardProfileException($"commandStorage.fid '{group.Fid}' must be a distinct 2-byte file identifier");
+            }
+
+            if (string.IsNullOrEmpty(group.Name) || System.Text.Encoding.UTF8.GetByteCount(group.Name) > 64)
+            {
+                throw new CardProfileException($"commandStorage.name of group {group.Fid} must be 1 to 64 bytes");
+            }
+
+            if (group.Content is null && string.IsNullOrEmpty(group.File))
+            {
+                throw new CardProfileException($"commandStorage group '{group.Name}' needs a file (or content)");
+            }
         }
 
         Scp03.Validate();
@@ -240,6 +268,9 @@ public sealed record CommandGroupProfile
 
     /// <summary>Path of the simultaneous command file, relative to the profile file.</summary>
     public string File { get; init; } = string.Empty;
+
+    /// <summary>The structure itself as hex, instead of <see cref="File"/> (for profiles built in code).</summary>
+    public string? Content { get; init; }
 }
 
 /// <summary>A card profile that cannot be used, with the field at fault in the message.</summary>

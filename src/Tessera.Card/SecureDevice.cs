@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Tessera.Card.FileSystem;
+using Tessera.Card.Issuance;
 using Tessera.Card.Manager;
 using Tessera.Card.Os;
 using Tessera.Card.Runtime;
@@ -22,6 +23,7 @@ public sealed class SecureDevice : IDisposable
     private readonly ILogger logger;
     private readonly TearTrigger tear;
     private CardRuntime? runtime;
+    private Task? background;
     private bool disposed;
 
     private SecureDevice(INvmMedium medium, CardProfile profile, ILoggerFactory? loggerFactory)
@@ -170,9 +172,22 @@ public sealed class SecureDevice : IDisposable
                 throw new CardMuteException($"the card is not powered on its {cardInterface.ToString().ToLowerInvariant()} interface; power it on first");
             }
 
+            if (runtime.Issuance.Privileged)
+            {
+                // SPEC §4.5: privileged mode refuses every command from outside, on every channel and interface.
+                return [0x69, 0x85];
+            }
+
             try
             {
-                return runtime.Transmit(cardInterface, command);
+                var response = runtime.Transmit(cardInterface, command);
+                if (runtime.Issuance.BackgroundRequested)
+                {
+                    runtime.Issuance.BackgroundRequested = false;
+                    StartBackgroundIssuance(runtime);
+                }
+
+                return response;
             }
             catch (CardTornException e)
             {
@@ -183,23 +198,98 @@ public sealed class SecureDevice : IDisposable
         }
     }
 
-    /// <summary>Writes into a command storage EF through the memory interface (SPEC §4.2).</summary>
+    /// <summary>
+    /// Waits until a self-issuance started with START P2 <c>01</c> has ended (completed, failed, interrupted or torn);
+    /// returns false on timeout. For tests and tools; a host learns the end from GET ISSUANCE STATUS.
+    /// </summary>
+    public bool WaitForBackgroundIssuance(TimeSpan timeout)
+    {
+        Task? running;
+        lock (chip)
+        {
+            running = background;
+        }
+
+        return running is null || running.Wait(timeout);
+    }
+
+    /// <summary>Runs the issuance one command per turn of the chip lock, so that outside commands meet the privileged mode.</summary>
+    private void StartBackgroundIssuance(CardRuntime owner)
+    {
+        background = Task.Run(() =>
+        {
+            while (true)
+            {
+                lock (chip)
+                {
+                    if (!ReferenceEquals(runtime, owner) || !owner.Issuance.Privileged)
+                    {
+                        return;
+                    }
+
+                    try
+                    {
+                        if (!owner.Issuance.Step())
+                        {
+                            return;
+                        }
+                    }
+                    catch (CardTornException e)
+                    {
+                        runtime = null;
+                        logger.LogInformation("card tore during a background self-issuance: {Message}", e.Message);
+                        return;
+                    }
+                }
+            }
+        });
+    }
+
+    /// <summary>
+    /// Writes into a command storage EF through the memory interface (SPEC §4.2): any amount in one call, to an EF
+    /// whose direct-access flag is set, once an ISD secure channel was authenticated in this power cycle. The bytes are
+    /// written in atomic steps of at most <see cref="MemoryWriteStep"/> bytes (a tear keeps a prefix of the write).
+    /// </summary>
+    /// <exception cref="MemoryAccessException">refused; nothing was written.</exception>
+    /// <exception cref="CardMuteException">the card is not powered, or tore during the write.</exception>
     public void MemoryWrite(ushort fid, int offset, ReadOnlySpan<byte> data)
     {
         lock (chip)
         {
-            RequireMemorySession();
-            throw new MemoryAccessException(MemoryAccessError.AccessDenied, "no memory-interface session: authenticate an ISD secure channel on an APDU interface first");
+            var (powered, ef) = MemoryTarget(fid, offset, data.Length);
+            try
+            {
+                for (var done = 0; done < data.Length;)
+                {
+                    var n = Math.Min(MemoryWriteStep, data.Length - done);
+                    var part = data.Slice(done, n);
+                    powered.Nvm.BeginAtomic();
+                    powered.Files.WriteContent(ef, offset + done, part);
+                    powered.Nvm.CommitAtomic();
+                    done += n;
+                }
+            }
+            catch (CardTornException e)
+            {
+                runtime = null;
+                throw new CardMuteException($"the card lost power during a memory-interface write ({e.Message}); power it on again to recover");
+            }
         }
     }
 
+    /// <summary>Bytes of one atomic step of a memory-interface write (128 pages of 256 bytes).</summary>
+    public const int MemoryWriteStep = 32 * 1024;
+
     /// <summary>Reads from a command storage EF through the memory interface (SPEC §4.2).</summary>
+    /// <exception cref="MemoryAccessException">refused.</exception>
     public byte[] MemoryRead(ushort fid, int offset, int length)
     {
         lock (chip)
         {
-            RequireMemorySession();
-            throw new MemoryAccessException(MemoryAccessError.AccessDenied, "no memory-interface session: authenticate an ISD secure channel on an APDU interface first");
+            var (powered, ef) = MemoryTarget(fid, offset, length);
+            var bytes = new byte[length];
+            powered.Files.ReadContent(ef, offset, bytes);
+            return bytes;
         }
     }
 
@@ -311,9 +401,10 @@ public sealed class SecureDevice : IDisposable
     {
         var nvm = NonVolatileMemory.Format(medium);
         nvm.BeginAtomic();
-        CardFileSystem.Format(nvm, profile.OpenFileSystem);
+        var files = CardFileSystem.Format(nvm, profile.OpenFileSystem);
         CardManager.Format(nvm, profile);
         nvm.CommitAtomic();
+        CommandStorageTable.Install(nvm, files, profile.CommandStorage ?? []);
         medium.Flush();
     }
 
@@ -325,13 +416,41 @@ public sealed class SecureDevice : IDisposable
         }
     }
 
-    private void RequireMemorySession()
+    private (CardRuntime Runtime, CardFile Ef) MemoryTarget(ushort fid, int offset, int length)
     {
         ObjectDisposedException.ThrowIf(disposed, this);
         if (runtime is null)
         {
             throw new CardMuteException("the card is not powered; power it on first");
         }
+
+        if (runtime.Issuance.Privileged)
+        {
+            throw new MemoryAccessException(MemoryAccessError.Busy, "the card is busy: a self-issuance is running (privileged mode)");
+        }
+
+        if (!runtime.MemorySessionAuthorised)
+        {
+            throw new MemoryAccessException(MemoryAccessError.AccessDenied, "no memory-interface session: authenticate an ISD secure channel on an APDU interface first");
+        }
+
+        var ef = runtime.Files.CommandStorage.Child(fid);
+        if (ef is null || ef.IsDf)
+        {
+            throw new MemoryAccessException(MemoryAccessError.NotFound, $"command storage has no EF {fid:X4}");
+        }
+
+        if (!ef.DirectAccess)
+        {
+            throw new MemoryAccessException(MemoryAccessError.AccessDenied, $"EF {fid:X4} does not allow direct access (its C0 flag bit 0 is not set)");
+        }
+
+        if (offset < 0 || length < 0 || offset > ef.Size - length)
+        {
+            throw new MemoryAccessException(MemoryAccessError.OutOfRange, $"{length} bytes at offset {offset} are outside the {ef.Size}-byte EF {fid:X4}");
+        }
+
+        return (runtime, ef);
     }
 
     /// <summary>Powers the chip if it is off: the physical write counter restarts and NVM is recovered.</summary>

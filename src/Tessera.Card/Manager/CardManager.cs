@@ -30,6 +30,8 @@ public sealed class CardManager
     /// <summary>The ISD as an application of the card OS.</summary>
     public ICardApplication Isd => isd;
 
+    internal IssuerSecurityDomain IssuerSecurityDomain => isd;
+
     /// <summary>The card life cycle state (GP coding).</summary>
     public byte CardLifeCycle => State.LifeCycle;
 
@@ -48,6 +50,7 @@ public sealed class CardManager
         CardState.FromProfile(profile).Save(nvm);
         KeyStore.Save(nvm, KeyStore.FromProfile(profile));
         Registry.Save(nvm, []);
+        Issuance.IssuanceKeyStore.Generate(nvm);
     }
 
     /// <summary>The canonical text of the manager's persistent state, for <see cref="SecureDevice.CanonicalDump"/>.</summary>
@@ -96,6 +99,23 @@ public sealed class CardManager
 
     internal void Forget(Aid aid) => live.Remove(aid);
 
+    /// <summary>The AID of a live applet object, or null.</summary>
+    internal Aid? AidOfLive(ICardApplication application)
+    {
+        foreach (var (aid, (_, app)) in live)
+        {
+            if (ReferenceEquals(app, application))
+            {
+                return aid;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>Drops every live applet object (after CLEAR ISSUANCE put older content back).</summary>
+    internal void ForgetAll() => live.Clear();
+
     /// <summary>SELECT by DF name: the ISD (also for an empty name), or a SELECTABLE application instance.</summary>
     private ICardApplication? Resolve(ReadOnlyMemory<byte> name)
     {
@@ -112,6 +132,12 @@ public sealed class CardManager
         var registry = Registry.Load(Nvm);
         var entry = registry.FirstOrDefault(e => e.IsApplication && e.Aid == aid);
         if (entry is null || ((entry.LifeCycle & 0x07) != 0x07 && !LifeCycles.IsLocked(entry.LifeCycle)))
+        {
+            return null;
+        }
+
+        // SPEC §4.6: applications an unconfirmed self-issuance installed are not selectable from outside.
+        if (Runtime.Issuance.HidesFromOutside(aid))
         {
             return null;
         }

@@ -1,3 +1,4 @@
+using Tessera.Card.Issuance;
 using Tessera.Card.Manager.Commands;
 using Tessera.Card.Os;
 using Tessera.Iso7816;
@@ -22,6 +23,10 @@ internal sealed class IssuerSecurityDomain(CardManager manager) : ICardApplicati
     public const byte InsDelete = 0xE4;
     public const byte InsInstall = 0xE6;
     public const byte InsLoad = 0xE8;
+    public const byte InsStartSelfIssuance = 0x5A;
+    public const byte InsGetIssuanceStatus = 0x5B;
+    public const byte InsClearIssuance = 0x5C;
+    public const byte InsConfirmIssuance = 0x5D;
 
     private readonly Dictionary<LogicalChannel, IsdChannelState> states = [];
 
@@ -33,13 +38,21 @@ internal sealed class IssuerSecurityDomain(CardManager manager) : ICardApplicati
         channel.EndSecureChannel();
     }
 
-    public CommandResponse Process(CommandContext context)
+    /// <summary>The ISD's volatile state on a channel (created when missing).</summary>
+    public IsdChannelState ChannelState(LogicalChannel channel)
     {
-        var channel = context.Channel;
         if (!states.TryGetValue(channel, out var state))
         {
             states[channel] = state = new IsdChannelState();
         }
+
+        return state;
+    }
+
+    public CommandResponse Process(CommandContext context)
+    {
+        var channel = context.Channel;
+        var state = ChannelState(channel);
 
         var command = new IsdCommand(context, manager, state);
         var ins = context.Apdu.Ins;
@@ -67,6 +80,10 @@ internal sealed class IssuerSecurityDomain(CardManager manager) : ICardApplicati
             InsDelete => DeleteCommand.Handle(command),
             InsInstall => InstallCommand.Handle(command),
             InsLoad => LoadCommand.Handle(command),
+            InsStartSelfIssuance => SelfIssuanceCommands.Start(command),
+            InsGetIssuanceStatus => SelfIssuanceCommands.GetStatus(command),
+            InsClearIssuance => SelfIssuanceCommands.Clear(command),
+            InsConfirmIssuance => SelfIssuanceCommands.Confirm(command),
             _ => throw new IsoException(StatusWords.InstructionNotSupported, $"the ISD does not know INS {ins:X2}"),
         };
     }

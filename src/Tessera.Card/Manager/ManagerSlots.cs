@@ -17,4 +17,13 @@ public static class ManagerSlots
 
     /// <summary>The load in progress (INSTALL [for load] to the last LOAD), with its block buffer.</summary>
     public const int PendingLoad = 5;
+
+    /// <summary>The card's issuance key pair (ECDH P-256, SPEC §4.9): private key ‖ public key.</summary>
+    public const int IssuanceKey = 6;
+
+    /// <summary>The record of the current or last self-issuance (SPEC §4).</summary>
+    public const int Issuance = 7;
+
+    /// <summary>Names of command groups in command storage (SPEC §4.7): FID ‖ name, the default group first.</summary>
+    public const int CommandGroups = 8;
 }

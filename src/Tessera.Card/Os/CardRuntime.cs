@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Tessera.Card.FileSystem;
+using Tessera.Card.Issuance;
 using Tessera.Card.Manager;
 using Tessera.Card.Runtime;
 using Tessera.Card.Storage;
@@ -28,6 +29,7 @@ public sealed class CardRuntime
         this.logger = logger;
         Files = CardFileSystem.Load(nvm);
         Dispatcher = new CommandDispatcher(this);
+        Issuance = new IssuanceEngine(this, logger);
         Manager = new CardManager(this);
     }
 
@@ -38,6 +40,15 @@ public sealed class CardRuntime
     public CardFileSystem Files { get; private set; }
 
     internal CommandDispatcher Dispatcher { get; }
+
+    /// <summary>The self-issuance engine: privileged mode and script execution (SPEC §4.5).</summary>
+    public IssuanceEngine Issuance { get; }
+
+    /// <summary>
+    /// Set when an ISD secure channel is authenticated on an APDU interface: the memory interface may then write
+    /// command storage EFs whose direct-access flag is set, until the chip loses power (SPEC §4.2).
+    /// </summary>
+    public bool MemorySessionAuthorised { get; internal set; }
 
     /// <summary>The card manager (GlobalPlatform Issuer Security Domain) of this card.</summary>
     public CardManager Manager { get; }
@@ -68,6 +79,8 @@ public sealed class CardRuntime
     {
         if (sessions.Remove(cardInterface, out var old))
         {
+            // A reset of a powered interface ends the privileged mode (SPEC §1, §4.5).
+            Issuance.Interrupt();
             old.CloseAll();
         }
 
@@ -88,6 +101,7 @@ public sealed class CardRuntime
 
     internal void Deactivate(CardInterface cardInterface)
     {
+        Issuance.Interrupt();
         if (sessions.Remove(cardInterface, out var session))
         {
             session.CloseAll();
@@ -150,7 +164,16 @@ public sealed class CardRuntime
         }
 
         var context = new CommandContext(apdu, channel, cardInterface, this);
-        var (response, changedNvm) = RunAtomically(context);
+        var (response, changedNvm, _) = RunAtomically(context);
+        if (Issuance.InlineRequested)
+        {
+            // START with P2 00 (SPEC §4.4): the issuance runs to its end, each command in its own atomic unit, and the
+            // answer is the final status template.
+            Issuance.RunToEnd();
+            response = SelfIssuanceCommands.FinalAnswer(this);
+            changedNvm = true;
+        }
+
         if (secure is not null && ReferenceEquals(channel.SecureChannel, secure) && secure.IsAuthenticated)
         {
             // The wrapped response is split with 61XX as a whole; Le counts plain data, so it is taken as the maximum.
@@ -164,9 +187,12 @@ public sealed class CardRuntime
 
     /// <summary>
     /// Runs a handler inside one NVM atomic unit. On an error status word or an exception the unit is aborted and the
-    /// RAM caches of NVM state are rebuilt, so nothing of the command remains.
+    /// RAM caches of NVM state are rebuilt, so nothing of the command remains. <paramref name="keep"/> replaces the
+    /// usual rule (success and warnings keep their effects) for a status word the handler returned; it is not asked
+    /// for one that an exception produced (those never keep effects). <paramref name="beforeCommit"/> writes more
+    /// into the same unit when the effects are kept (the number of preceding commands of a self-issuance).
     /// </summary>
-    internal (CommandResponse Response, bool ChangedNvm) RunAtomically(CommandContext context)
+    internal (CommandResponse Response, bool ChangedNvm, bool Committed) RunAtomically(CommandContext context, Func<StatusWord, bool>? keep = null, Action? beforeCommit = null)
     {
         Nvm.BeginAtomic();
         CommandResponse response;
@@ -178,13 +204,13 @@ public sealed class CardRuntime
         {
             logger.LogDebug("command {Header} refused: {Reason}", Header(context.Apdu), e.Message);
             Abort();
-            return (CommandResponse.Status(e.StatusWord), false);
+            return (CommandResponse.Status(e.StatusWord), false, false);
         }
         catch (NvmFullException e)
         {
             logger.LogDebug("command {Header} ran out of NVM: {Reason}", Header(context.Apdu), e.Message);
             Abort();
-            return (CommandResponse.Status(StatusWords.NotEnoughMemory), false);
+            return (CommandResponse.Status(StatusWords.NotEnoughMemory), false, false);
         }
         catch (CardTornException)
         {
@@ -195,18 +221,60 @@ public sealed class CardRuntime
             logger.LogWarning(e, "command {Header} failed inside the card", Header(context.Apdu));
             events.Record(CardEventKind.InternalError, $"{Header(context.Apdu)}: {e.GetType().Name}: {e.Message}");
             Abort();
-            return (CommandResponse.Status(StatusWords.NoPreciseDiagnosis), false);
+            return (CommandResponse.Status(StatusWords.NoPreciseDiagnosis), false, false);
         }
 
-        if (!response.StatusWord.IsSuccess && !IsWarningThatKeepsEffects(response.StatusWord) && !context.KeepEffectsOnError)
+        var keepEffects = keep?.Invoke(response.StatusWord)
+            ?? (response.StatusWord.IsSuccess || IsWarningThatKeepsEffects(response.StatusWord) || context.KeepEffectsOnError);
+        if (!keepEffects)
         {
             Abort();
-            return (response, false);
+            return (response, false, false);
         }
 
-        var dirty = Nvm.IsDirty;
-        Nvm.CommitAtomic();
-        return (response, dirty);
+        try
+        {
+            beforeCommit?.Invoke();
+            var dirty = Nvm.IsDirty;
+            Nvm.CommitAtomic();
+            return (response, dirty, true);
+        }
+        catch (NvmFullException e)
+        {
+            logger.LogDebug("command {Header} could not commit: {Reason}", Header(context.Apdu), e.Message);
+            Abort();
+            return (CommandResponse.Status(StatusWords.NotEnoughMemory), false, false);
+        }
+    }
+
+    /// <summary>Runs card-internal bookkeeping in its own atomic unit (aborted if it throws).</summary>
+    internal void RunUnit(Action action)
+    {
+        Nvm.BeginAtomic();
+        try
+        {
+            action();
+            Nvm.CommitAtomic();
+        }
+        catch (CardTornException)
+        {
+            throw;
+        }
+        catch
+        {
+            Abort();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Re-reads every RAM copy of NVM state after NVM changed under them (CLEAR ISSUANCE restored older content):
+    /// the file system tree, the live applet objects, and the current files of every channel.
+    /// </summary>
+    internal void ReloadAfterRestore()
+    {
+        Manager.ForgetAll();
+        ReloadFiles();
     }
 
     /// <summary>Warnings <c>62XX</c>/<c>63XX</c> complete the command; everything else from 64 up is an error.</summary>
@@ -218,18 +286,23 @@ public sealed class CardRuntime
         Nvm.AbortAtomic();
         if (dirty)
         {
-            Files = CardFileSystem.Load(Nvm);
-            foreach (var channel in sessions.Values.SelectMany(s => s.OpenChannels))
-            {
-                if (Files.FindNode(channel.CurrentDf) is not { IsDf: true })
-                {
-                    channel.CurrentDf = Files.Mf.NodeId;
-                }
+            ReloadFiles();
+        }
+    }
 
-                if (channel.CurrentEf is { } ef && Files.FindNode(ef) is null)
-                {
-                    channel.CurrentEf = null;
-                }
+    private void ReloadFiles()
+    {
+        Files = CardFileSystem.Load(Nvm);
+        foreach (var channel in sessions.Values.SelectMany(s => s.OpenChannels))
+        {
+            if (Files.FindNode(channel.CurrentDf) is not { IsDf: true })
+            {
+                channel.CurrentDf = Files.Mf.NodeId;
+            }
+
+            if (channel.CurrentEf is { } ef && Files.FindNode(ef) is null)
+            {
+                channel.CurrentEf = null;
             }
         }
     }

@@ -22,8 +22,20 @@ public sealed class LogicalChannel(int number) : ISecurityStatus
     /// <summary>Response data not yet fetched with GET RESPONSE, and the status word that ends it.</summary>
     public PendingResponse? Pending { get; set; }
 
+    private bool authenticated;
+
+    /// <summary>
+    /// The private channel of a self-issuance script: its commands run as if an ISD secure channel were authenticated
+    /// (SPEC §4.5), whatever the script selects.
+    /// </summary>
+    public bool ImplicitlyAuthenticated { get; init; }
+
     /// <summary>Set by the card manager while an ISD secure channel at AUTHENTICATED or higher is open here.</summary>
-    public bool IsdSecureChannelAuthenticated { get; set; }
+    public bool IsdSecureChannelAuthenticated
+    {
+        get => ImplicitlyAuthenticated || authenticated;
+        set => authenticated = value;
+    }
 
     /// <summary>The secure channel session of this channel (owned by the ISD), or null.</summary>
     public ISecureChannel? SecureChannel { get; private set; }
@@ -32,14 +44,14 @@ public sealed class LogicalChannel(int number) : ISecurityStatus
     public void BeginSecureChannel(ISecureChannel session)
     {
         SecureChannel = session;
-        IsdSecureChannelAuthenticated = false;
+        authenticated = false;
     }
 
     /// <summary>Ends the secure channel session, if any: the security level falls back to none.</summary>
     public void EndSecureChannel()
     {
         SecureChannel = null;
-        IsdSecureChannelAuthenticated = false;
+        authenticated = false;
     }
 
     public bool IsKeyVerified(CardFile df, int keyNumber) => false;

@@ -39,6 +39,12 @@ public interface INvmMedium : IDisposable
         return copy;
     }
 
+    /// <summary>
+    /// As <see cref="Slice"/>, as memory that outlives the call (direct reference, SPEC §4.8): media that keep their pages
+    /// in one array return a live view (it changes when the pages are written), the default copies.
+    /// </summary>
+    ReadOnlyMemory<byte> SliceMemory(int offset, int length) => Slice(offset, length).ToArray();
+
     /// <summary>One physical write of a whole page.</summary>
     void WritePage(int index, ReadOnlySpan<byte> content);
 

@@ -121,6 +121,12 @@ public sealed class ImageFileMedium : INvmMedium
         return pages.AsSpan(offset, length);
     }
 
+    public ReadOnlyMemory<byte> SliceMemory(int offset, int length)
+    {
+        ObjectDisposedException.ThrowIf(disposed, this);
+        return pages.AsMemory(offset, length);
+    }
+
     public void WritePage(int index, ReadOnlySpan<byte> content)
     {
         ObjectDisposedException.ThrowIf(disposed, this);

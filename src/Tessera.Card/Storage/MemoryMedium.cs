@@ -44,6 +44,8 @@ public sealed class MemoryMedium : INvmMedium
 
     public ReadOnlySpan<byte> Slice(int offset, int length) => bytes.AsSpan(offset, length);
 
+    public ReadOnlyMemory<byte> SliceMemory(int offset, int length) => bytes.AsMemory(offset, length);
+
     public void WritePage(int index, ReadOnlySpan<byte> content)
     {
         CheckPage(index);

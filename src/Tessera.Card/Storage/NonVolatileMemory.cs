@@ -9,7 +9,7 @@ namespace Tessera.Card.Storage;
 /// so a tear at any physical write leaves either all of the unit or none of it after the next <see cref="Mount"/>.
 /// Inside a unit an applet may open one explicit transaction (no nesting). Not thread-safe: the card serialises access.
 /// </summary>
-public sealed class NonVolatileMemory
+public sealed partial class NonVolatileMemory
 {
     public const int RootSlotCount = 16;
 
@@ -157,6 +157,7 @@ public sealed class NonVolatileMemory
             AbortTransaction();
         }
 
+        RecordUndo();
         cache.CollectChanged(commitPages);
         LastCommitPageCount = commitPages.Count;
         if (commitPages.Count > 0)
@@ -174,7 +175,15 @@ public sealed class NonVolatileMemory
     {
         RequireAtomic();
         cache.Clear();
-        heap.UndoTo(0);
+        if (indexRebuiltInUnit)
+        {
+            RebuildIndex();
+        }
+        else
+        {
+            heap.UndoTo(0);
+        }
+
         EndAtomic();
     }
 
@@ -213,7 +222,9 @@ public sealed class NonVolatileMemory
 
     /// <summary>Allocates a zero-filled block of <paramref name="length"/> bytes.</summary>
     /// <exception cref="NvmFullException">no free block is large enough, or the unit would outgrow the journal; nothing changed.</exception>
-    public NvmHandle Allocate(int length)
+    public NvmHandle Allocate(int length) => Allocate(length, zeroFill: true);
+
+    private NvmHandle Allocate(int length, bool zeroFill)
     {
         RequireAtomic();
         ArgumentOutOfRangeException.ThrowIfNegative(length);
@@ -235,12 +246,16 @@ public sealed class NonVolatileMemory
 
         var last = -1;
         var pages = cache.CountNewPages(headerAt, header, ref last)
-            + cache.CountNewPagesForZero(headerAt + BlockHeader.Size, length, ref last)
+            + (zeroFill ? cache.CountNewPagesForZero(headerAt + BlockHeader.Size, length, ref last) : 0)
             + (restUnits > 0 ? cache.CountNewPages(restAt, rest, ref last) : 0);
         RequireJournalRoom(pages);
 
         cache.Write(headerAt, header);
-        cache.Zero(headerAt + BlockHeader.Size, length);
+        if (zeroFill)
+        {
+            cache.Zero(headerAt + BlockHeader.Size, length);
+        }
+
         if (restUnits > 0)
         {
             cache.Write(restAt, rest);
@@ -298,6 +313,17 @@ public sealed class NonVolatileMemory
     {
         RequirePowered();
         return cache.View(PayloadAddress(block), RequireBlock(block).Length);
+    }
+
+    /// <summary>
+    /// The committed bytes of a block as memory that stays valid after this call (a direct-reference view, SPEC §4.8):
+    /// zero-copy on media that keep their pages in one array. It shows later commits, not the open unit's changes.
+    /// </summary>
+    public ReadOnlyMemory<byte> ViewCommitted(NvmHandle block, int offset, int length)
+    {
+        RequirePowered();
+        RequireRange(RequireBlock(block), offset, length);
+        return store.SliceMemory(PayloadAddress(block) + offset, length);
     }
 
     /// <exception cref="NvmFullException">the unit would outgrow the journal; nothing changed.</exception>
@@ -397,6 +423,7 @@ public sealed class NonVolatileMemory
 
     private void EndAtomic()
     {
+        indexRebuiltInUnit = false;
         inAtomic = false;
         inTransaction = false;
         dirty = false;

@@ -29,6 +29,8 @@ internal sealed class PageStore
 
     public ReadOnlySpan<byte> Slice(int offset, int length) => Medium.Slice(offset, length);
 
+    public ReadOnlyMemory<byte> SliceMemory(int offset, int length) => Medium.SliceMemory(offset, length);
+
     public void Write(int index, ReadOnlySpan<byte> content)
     {
         if (PoweredOff)

@@ -44,6 +44,9 @@ internal static class ExternalAuthenticateCommand
         }
 
         channel.IsdSecureChannelAuthenticated = true;
+
+        // SPEC §4.2: an authenticated ISD secure channel authorises the memory interface for this power cycle.
+        command.Context.Runtime.MemorySessionAuthorised = true;
         return CommandResponse.Ok;
     }
 }

@@ -1,0 +1,33 @@
+using Tessera.Card.Manager;
+using Tessera.Card.Storage;
+using Tessera.Crypto;
+
+namespace Tessera.Card.Issuance;
+
+/// <summary>
+/// The card's issuance key pair (ECDH P-256, SPEC §4.9) in root slot <see cref="ManagerSlots.IssuanceKey"/>: the 32-byte
+/// private scalar followed by the 65-byte public point. Generated at card creation; the public key is GET DATA
+/// <c>DF51</c>.
+/// </summary>
+internal static class IssuanceKeyStore
+{
+    public static void Generate(NonVolatileMemory nvm)
+    {
+        using var pair = IssuanceKeyPair.Generate();
+        var privateKey = pair.ExportPrivateKey();
+        BlobCodec.Write(nvm, ManagerSlots.IssuanceKey, [.. privateKey, .. pair.PublicKey]);
+        System.Security.Cryptography.CryptographicOperations.ZeroMemory(privateKey);
+    }
+
+    public static IssuanceKeyPair? Load(NonVolatileMemory nvm)
+    {
+        var bytes = BlobCodec.Read(nvm, ManagerSlots.IssuanceKey);
+        return bytes is null ? null : IssuanceKeyPair.FromPrivateKey(bytes.AsSpan(0, IssuanceKeyPair.PrivateKeyLength));
+    }
+
+    public static byte[]? PublicKey(NonVolatileMemory nvm)
+    {
+        var bytes = BlobCodec.Read(nvm, ManagerSlots.IssuanceKey);
+        return bytes?[IssuanceKeyPair.PrivateKeyLength..];
+    }
+}

@@ -1,0 +1,143 @@
+using Tessera.Card.Manager;
+using Tessera.Card.Storage;
+using Tessera.Iso7816;
+
+namespace Tessera.Card.Issuance;
+
+/// <summary>The issuance states of the <c>E5</c> template (SPEC §4.4).</summary>
+public enum IssuanceState : byte
+{
+    None = 0x00,
+    Running = 0x01,
+    Completed = 0x02,
+    Failed = 0x03,
+    Interrupted = 0x04,
+    Confirmed = 0x05,
+    Cleared = 0x06,
+}
+
+/// <summary>
+/// Where the script's own selection context stood after the last completed command (the current DF and EF of its
+/// channel, the application selected there, the target of INSTALL [for personalization] and the next STORE DATA block),
+/// so that a resume at the next command continues in the same context.
+/// </summary>
+internal sealed record ScriptContext(ushort CurrentDf, ushort? CurrentEf, Aid? SelectedApplication, Aid? PersonalizationTarget, int StoreDataNextBlock)
+{
+    public static readonly ScriptContext Initial = new(0, null, null, null, 0);
+}
+
+/// <summary>
+/// The persistent record of the current (or last) self-issuance, root slot <see cref="ManagerSlots.Issuance"/>. It is
+/// rewritten in the atomic unit of every issuance command, so the number of preceding commands always says exactly
+/// which commands took effect (SPEC §4.5). NVM says <see cref="IssuanceState.Running"/> while commands run; a card
+/// that finds it so without a running engine reports <see cref="IssuanceState.Interrupted"/>.
+/// </summary>
+internal sealed record IssuanceRecord(
+    IssuanceState State,
+    ushort Fid,
+    uint StructureOffset,
+    uint StructureLength,
+    byte[] ContentHash,
+    int CommandCount,
+    int Preceding,
+    int FailingCommand,
+    uint FailingHeader,
+    ushort FailingStatus,
+    int ResumeAt,
+    IReadOnlyList<Aid> ApplicationsBefore,
+    ScriptContext Context)
+{
+    private const byte Version = 1;
+
+    /// <summary>An issuance whose effects are not final yet: CLEAR may undo them, applications it installed stay hidden.</summary>
+    public bool IsOpen => State is IssuanceState.Running or IssuanceState.Completed or IssuanceState.Failed or IssuanceState.Interrupted;
+
+    public static IssuanceRecord? Load(NonVolatileMemory nvm)
+    {
+        var bytes = BlobCodec.Read(nvm, ManagerSlots.Issuance);
+        if (bytes is null)
+        {
+            return null;
+        }
+
+        var r = new RecordReader(bytes);
+        if (r.U8() != Version)
+        {
+            throw new InvalidOperationException("unknown issuance record version");
+        }
+
+        var state = (IssuanceState)r.U8();
+        var fid = (ushort)r.U16();
+        var offset = r.U32();
+        var length = r.U32();
+        var hash = r.Lv();
+        var m = r.U16();
+        var preceding = r.U16();
+        var failing = r.U16();
+        var header = r.U32();
+        var sw = (ushort)r.U16();
+        var resumeAt = r.U16();
+        var before = new List<Aid>();
+        for (var n = r.U16(); n > 0; n--)
+        {
+            before.Add(new Aid(r.Lv()));
+        }
+
+        var df = (ushort)r.U16();
+        var ef = (ushort)r.U16();
+        var selected = r.Lv();
+        var target = r.Lv();
+        var nextBlock = r.U16();
+        var context = new ScriptContext(df, ef == 0xFFFF ? null : ef, selected.Length == 0 ? null : new Aid(selected), target.Length == 0 ? null : new Aid(target), nextBlock);
+        return new IssuanceRecord(state, fid, offset, length, hash, m, preceding, failing, header, sw, resumeAt, before, context);
+    }
+
+    public void Save(NonVolatileMemory nvm)
+    {
+        var w = new RecordWriter().U8(Version).U8((byte)State).U16(Fid).U32(StructureOffset).U32(StructureLength).Lv(ContentHash)
+            .U16(CommandCount).U16(Preceding).U16(FailingCommand).U32(FailingHeader).U16(FailingStatus).U16(ResumeAt)
+            .U16(ApplicationsBefore.Count);
+        foreach (var aid in ApplicationsBefore)
+        {
+            w.Lv(aid.Span);
+        }
+
+        w.U16(Context.CurrentDf).U16(Context.CurrentEf ?? 0xFFFF)
+            .Lv(Context.SelectedApplication is { } s ? s.Span : [])
+            .Lv(Context.PersonalizationTarget is { } t ? t.Span : [])
+            .U16(Context.StoreDataNextBlock);
+        BlobCodec.Write(nvm, ManagerSlots.Issuance, w.ToArray());
+    }
+
+    /// <summary>The status template <c>E5</c> (SPEC §4.4) for a reported state.</summary>
+    public static byte[] StatusTemplate(IssuanceRecord? record, IssuanceState reported)
+    {
+        var w = new BerTlvWriter();
+        using (w.PushConstructed(new BerTag(0xE5)))
+        {
+            w.Write(new BerTag(0xC0), [(byte)reported]);
+            w.Write(new BerTag(0xC1), U16(record?.Preceding ?? 0));
+            w.Write(new BerTag(0xC2), U16(record?.CommandCount ?? 0));
+            if (record is not null && reported == IssuanceState.Failed)
+            {
+                w.Write(new BerTag(0xC3), U16(record.FailingCommand));
+                w.Write(new BerTag(0xC4), [(byte)(record.FailingHeader >> 24), (byte)(record.FailingHeader >> 16), (byte)(record.FailingHeader >> 8), (byte)record.FailingHeader]);
+                w.Write(new BerTag(0xC5), U16(record.FailingStatus));
+            }
+
+            if (record is not null && reported is IssuanceState.Failed or IssuanceState.Interrupted)
+            {
+                w.Write(new BerTag(0xC6), U16(record.ResumeAt));
+            }
+
+            if (record is not null && reported != IssuanceState.None)
+            {
+                w.Write(new BerTag(0x83), U16(record.Fid));
+            }
+        }
+
+        return w.ToArray();
+    }
+
+    private static byte[] U16(int value) => [(byte)(value >> 8), (byte)value];
+}
