@@ -70,7 +70,7 @@ internal sealed record IssuanceRecord(
         var fid = (ushort)r.U16();
         var offset = r.U32();
         var length = r.U32();
-        var hash = r.Lv();
+        var hash = r.Raw(HashLength);
         var m = r.U16();
         var preceding = r.U16();
         var failing = r.U16();
@@ -78,35 +78,81 @@ internal sealed record IssuanceRecord(
         var sw = (ushort)r.U16();
         var resumeAt = r.U16();
         var before = new List<Aid>();
-        for (var n = r.U16(); n > 0; n--)
+        if (BlobCodec.Read(nvm, ManagerSlots.IssuanceApplicationsBefore) is { } list)
         {
-            before.Add(new Aid(r.Lv()));
+            var l = new RecordReader(list);
+            for (var n = l.U16(); n > 0; n--)
+            {
+                before.Add(new Aid(l.Lv()));
+            }
         }
 
         var df = (ushort)r.U16();
         var ef = (ushort)r.U16();
-        var selected = r.Lv();
-        var target = r.Lv();
+        var selected = FixedAid(r);
+        var target = FixedAid(r);
         var nextBlock = r.U16();
-        var context = new ScriptContext(df, ef == 0xFFFF ? null : ef, selected.Length == 0 ? null : new Aid(selected), target.Length == 0 ? null : new Aid(target), nextBlock);
+        var context = new ScriptContext(df, ef == 0xFFFF ? null : ef, selected, target, nextBlock);
         return new IssuanceRecord(state, fid, offset, length, hash, m, preceding, failing, header, sw, resumeAt, before, context);
     }
 
+    /// <summary>
+    /// Writes the record. It has a fixed length, so it is rewritten in place (the record exists from card creation and
+    /// CLEAR leaves the heap exactly as before); the list of applications that existed before the issuance lives in
+    /// its own slot, written only when it changes.
+    /// </summary>
     public void Save(NonVolatileMemory nvm)
     {
-        var w = new RecordWriter().U8(Version).U8((byte)State).U16(Fid).U32(StructureOffset).U32(StructureLength).Lv(ContentHash)
+        var hash = new byte[HashLength];
+        ContentHash.AsSpan(0, Math.Min(HashLength, ContentHash.Length)).CopyTo(hash);
+        var w = new RecordWriter().U8(Version).U8((byte)State).U16(Fid).U32(StructureOffset).U32(StructureLength).Raw(hash)
             .U16(CommandCount).U16(Preceding).U16(FailingCommand).U32(FailingHeader).U16(FailingStatus).U16(ResumeAt)
-            .U16(ApplicationsBefore.Count);
-        foreach (var aid in ApplicationsBefore)
+            .U16(Context.CurrentDf).U16(Context.CurrentEf ?? 0xFFFF);
+        FixedAid(w, Context.SelectedApplication);
+        FixedAid(w, Context.PersonalizationTarget);
+        w.U16(Context.StoreDataNextBlock);
+        BlobCodec.Write(nvm, ManagerSlots.Issuance, w.ToArray());
+    }
+
+    /// <summary>Records the applications that exist before an issuance (they stay selectable while it is open).</summary>
+    public static void SaveApplicationsBefore(NonVolatileMemory nvm, IReadOnlyList<Aid> applications)
+    {
+        if (applications.Count == 0)
+        {
+            BlobCodec.Clear(nvm, ManagerSlots.IssuanceApplicationsBefore);
+            return;
+        }
+
+        var w = new RecordWriter().U16(applications.Count);
+        foreach (var aid in applications)
         {
             w.Lv(aid.Span);
         }
 
-        w.U16(Context.CurrentDf).U16(Context.CurrentEf ?? 0xFFFF)
-            .Lv(Context.SelectedApplication is { } s ? s.Span : [])
-            .Lv(Context.PersonalizationTarget is { } t ? t.Span : [])
-            .U16(Context.StoreDataNextBlock);
-        BlobCodec.Write(nvm, ManagerSlots.Issuance, w.ToArray());
+        BlobCodec.Write(nvm, ManagerSlots.IssuanceApplicationsBefore, w.ToArray());
+    }
+
+    /// <summary>The record of a card that never ran an issuance (written at card creation).</summary>
+    public static IssuanceRecord Empty => new(IssuanceState.None, 0, 0, 0, new byte[HashLength], 0, 0, 0, 0, 0, 0, [], ScriptContext.Initial);
+
+    private const int HashLength = 32;
+
+    private static void FixedAid(RecordWriter w, Aid? aid)
+    {
+        var bytes = new byte[1 + Aid.MaxLength];
+        if (aid is { } a)
+        {
+            bytes[0] = (byte)a.Length;
+            a.Span.CopyTo(bytes.AsSpan(1));
+        }
+
+        w.Raw(bytes);
+    }
+
+    private static Aid? FixedAid(RecordReader r)
+    {
+        var bytes = r.Raw(1 + Aid.MaxLength);
+        return bytes[0] == 0 ? null : new Aid(bytes.AsSpan(1, bytes[0]));
     }
 
     /// <summary>The status template <c>E5</c> (SPEC §4.4) for a reported state.</summary>

@@ -96,6 +96,7 @@ internal static class SelfIssuanceCommands
             {
                 // P1 80: the earlier issuance's effects stay and become final; its undo log goes, in a step of its own.
                 nvm.DiscardUndoLog();
+                IssuanceRecord.SaveApplicationsBefore(nvm, []);
                 (record! with { State = IssuanceState.None }).Save(nvm);
                 nvm.CommitAtomic();
                 nvm.BeginAtomic();
@@ -104,8 +105,9 @@ internal static class SelfIssuanceCommands
             nvm.BeginUndoLog();
             startAt = 1;
             context = new ScriptContext(runtime.Files.Mf.NodeId, null, null, null, 0);
-            record = new IssuanceRecord(IssuanceState.Running, ef.Fid, offset, (uint)length, hash, structure.CommandCount, 0, 0, 0, 0, 0,
-                [.. command.Manager.RegistryEntries.Where(e => e.IsApplication).Select(e => e.Aid)], context);
+            var applications = command.Manager.RegistryEntries.Where(e => e.IsApplication).Select(e => e.Aid).ToList();
+            IssuanceRecord.SaveApplicationsBefore(nvm, applications);
+            record = new IssuanceRecord(IssuanceState.Running, ef.Fid, offset, (uint)length, hash, structure.CommandCount, 0, 0, 0, 0, 0, applications, context);
         }
 
         (record! with
@@ -171,7 +173,7 @@ internal static class SelfIssuanceCommands
         nvm.RestoreUndoLog();
         var sets = KeyStore.Load(nvm).Select(k => counters.TryGetValue(k.Kvn, out var c) && c > k.Counter ? k with { Counter = c } : k).ToList();
         KeyStore.Save(nvm, sets);
-        (record! with { State = IssuanceState.Cleared, Preceding = 0, FailingCommand = 0, FailingHeader = 0, FailingStatus = 0, ResumeAt = 0, ApplicationsBefore = [] }).Save(nvm);
+        (record! with { State = IssuanceState.Cleared, Preceding = 0, FailingCommand = 0, FailingHeader = 0, FailingStatus = 0, ResumeAt = 0 }).Save(nvm);
         runtime.ReloadAfterRestore();
         return CommandResponse.Ok;
     }
@@ -188,7 +190,8 @@ internal static class SelfIssuanceCommands
         }
 
         nvm.DiscardUndoLog();
-        (record! with { State = IssuanceState.Confirmed, ApplicationsBefore = [] }).Save(nvm);
+        IssuanceRecord.SaveApplicationsBefore(nvm, []);
+        (record! with { State = IssuanceState.Confirmed }).Save(nvm);
         return CommandResponse.Ok;
     }
 

@@ -51,6 +51,7 @@ public sealed class CardManager
         KeyStore.Save(nvm, KeyStore.FromProfile(profile));
         Registry.Save(nvm, []);
         Issuance.IssuanceKeyStore.Generate(nvm);
+        Issuance.IssuanceRecord.Empty.Save(nvm);
     }
 
     /// <summary>The canonical text of the manager's persistent state, for <see cref="SecureDevice.CanonicalDump"/>.</summary>

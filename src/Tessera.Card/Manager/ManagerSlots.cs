@@ -26,4 +26,7 @@ public static class ManagerSlots
 
     /// <summary>Names of command groups in command storage (SPEC §4.7): FID ‖ name, the default group first.</summary>
     public const int CommandGroups = 8;
+
+    /// <summary>The applications that existed before the open self-issuance (AIDs), while one is open.</summary>
+    public const int IssuanceApplicationsBefore = 9;
 }

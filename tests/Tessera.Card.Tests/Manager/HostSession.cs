@@ -49,9 +49,12 @@ internal sealed class HostSession
     }
 
     /// <summary>Wraps a plain command, sends it, reassembles and unwraps the response.</summary>
-    public ResponseApdu Send(string plainHex)
+    public ResponseApdu Send(string plainHex) => Send(Hex.Parse(plainHex));
+
+    /// <summary>As <see cref="Send(string)"/>, for command bytes (extended length included).</summary>
+    public ResponseApdu Send(byte[] plain)
     {
-        var wrapped = Wrapper.WrapCommand(Hex.Parse(plainHex));
+        var wrapped = Wrapper.WrapCommand(plain);
         var raw = card.Device.Transmit(card.Interface, wrapped);
         var all = new List<byte>();
         while (raw.Length >= 2 && raw[^2] == 0x61)
