@@ -59,14 +59,16 @@ internal static class SelfIssuanceCommands
         var (structure, offset, length) = ReadStructure(command, ef, request);
         var hash = SHA256.HashData(nvm.View(ef.Data, (int)offset, length));
         var open = record is not null && reported is IssuanceState.Failed or IssuanceState.Interrupted;
-        var same = open && record!.Fid == ef.Fid && record.StructureOffset == offset && record.StructureLength == length
-            && record.ContentHash.AsSpan().SequenceEqual(hash) && record.CommandCount == structure.CommandCount;
+        var sameFile = open && record!.Fid == ef.Fid && record.StructureOffset == offset && record.CommandCount == structure.CommandCount;
+        var same = sameFile && record!.StructureLength == length && record.ContentHash.AsSpan().SequenceEqual(hash);
 
         int startAt;
         ScriptContext context;
         if (apdu.P1 == 0x01)
         {
-            if (!same)
+            // The external device may have corrected commands of the structure (the cause of a failure): P1 01 asks for
+            // the same file and the same number of commands, not the same bytes.
+            if (!sameFile)
             {
                 throw new IsoException(StatusWords.ConditionsOfUseNotSatisfied, "START P1 01 resumes a failed or interrupted issuance of the same structure, and there is none");
             }
@@ -113,6 +115,8 @@ internal static class SelfIssuanceCommands
         (record! with
         {
             State = IssuanceState.Running,
+            StructureLength = (uint)length,
+            ContentHash = hash,
             Preceding = startAt - 1,
             FailingCommand = 0,
             FailingHeader = 0,

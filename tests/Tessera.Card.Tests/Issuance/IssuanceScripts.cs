@@ -48,16 +48,24 @@ internal static class IssuanceScripts
         commands.Add(StoreData(2, false, Dgi(0x0203, Encoding.ASCII.GetBytes("Ada Lovelace"))));
         commands.Add(StoreData(3, false, Dgi(0x0204, Hex.Parse("20261231"))));
         commands.Add(StoreData(4, true, Dgi(0x8201, CreditKey)));
+        // The file function can run again after a resume: "file exists" (6A89) is a success in the script's decision
+        // table (see Decisions), and every command names its target instead of relying on the previous one.
         Function(Hex.Parse("00A4000C023F00"));
         commands.Add(Hex.Parse("00E00000" + Lc(TestCard.DfFcp(0x4100, "A0000000545353"))));
+        commands.Add(Hex.Parse("00A4000C024100"));
         for (var i = 0; i < files; i++)
         {
-            commands.Add(Hex.Parse("00E00000" + Lc(TestCard.EfFcp((ushort)(0x4101 + i), 64))));
-            commands.Add(ScriptWriter.Apdu(0x00, 0xD6, 0x00, 0x00, Enumerable.Range(0, 64).Select(x => (byte)(x + i)).ToArray()));
+            var fid = (ushort)(0x4101 + i);
+            commands.Add(Hex.Parse("00E00000" + Lc(TestCard.EfFcp(fid, 64))));
+            byte[] content = [0x54, 0x01, 0x00, 0x53, 0x40, .. Enumerable.Range(0, 64).Select(x => (byte)(x + i))];
+            commands.Add(ScriptWriter.Apdu(0x00, 0xD7, (byte)(fid >> 8), (byte)fid, content));
         }
 
         return (commands, points);
     }
+
+    /// <summary>The decision table of <see cref="Full"/>: an EF or DF that already exists is a success.</summary>
+    public static readonly (ushort Value, ushort Mask, byte Verdict)[] Decisions = [(0x6A89, 0xFFFF, 0x00)];
 
     public static byte[] LoadFile(byte[] assembly) => [0xC4, .. GpLength.Encode(assembly.Length), .. assembly];
 

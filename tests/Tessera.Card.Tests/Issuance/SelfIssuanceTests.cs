@@ -10,7 +10,7 @@ public sealed class SelfIssuanceTests
     {
         using var card = new IssuanceCard();
         var (commands, points) = IssuanceScripts.Full();
-        card.Store(ScriptWriter.Write(commands, points));
+        card.Store(ScriptWriter.Write(commands, points, IssuanceScripts.Decisions));
 
         var start = card.Start();
         Assert.Equal(0x9000, start.SW);
@@ -53,9 +53,9 @@ public sealed class SelfIssuanceTests
         card.Authenticate();
         var before = card.Content();
         var (commands, points) = IssuanceScripts.Full();
-        var failing = commands.Count - 3;
-        commands[failing - 1] = Hex.Parse("00E00000" + "0D" + TestCard.EfFcp(0x4101, 64)[..^0]);
-        card.Store(ScriptWriter.Write(commands, points));
+        var failing = commands.FindIndex(c => c[1] == 0xE2) + 2;
+        commands[failing - 1] = IssuanceScripts.StoreData(1, false, IssuanceScripts.Dgi(0x0177, [0x01]));
+        card.Store(ScriptWriter.Write(commands, points, IssuanceScripts.Decisions));
         var afterStore = card.Content();
 
         var start = card.Start();
@@ -64,8 +64,9 @@ public sealed class SelfIssuanceTests
         Assert.Equal(0x03, fields[0xC0][0]);
         Assert.Equal(failing - 1, (fields[0xC1][0] << 8) | fields[0xC1][1]);
         Assert.Equal(failing, (fields[0xC3][0] << 8) | fields[0xC3][1]);
-        Assert.Equal(Hex.Parse("00E00000"), fields[0xC4]);
-        Assert.Equal([0x6A, 0x89], fields[0xC5]);
+        Assert.Equal(Hex.Parse("80E20001"), fields[0xC4]);
+        Assert.Equal([0x6A, 0x80], fields[0xC5]);
+        Assert.Equal(failing - 2, (fields[0xC6][0] << 8) | fields[0xC6][1]);
 
         Assert.Equal(0x9000, card.Clear().SW);
         Assert.Equal(0x06, IssuanceCard.Summary(card.Status().Data.Span).State);
