@@ -31,6 +31,12 @@ internal sealed partial class IssuanceCard : IDisposable
     /// <summary>Opens an ISD secure channel (C-MAC by default) on the basic channel.</summary>
     public HostSession Authenticate(Scp03SecurityLevel level = Scp03SecurityLevel.CMac)
     {
+        if (Session is not null && Device.IsPowered(Card.Interface))
+        {
+            // An open session refuses unwrapped commands: start from a warm reset.
+            Device.Reset(Card.Interface);
+        }
+
         Card.Expect("00A4040008" + CardProfile.DefaultIsdAidHex, 0x9000);
         return Session = HostSession.Open(Card, level);
     }
@@ -50,13 +56,13 @@ internal sealed partial class IssuanceCard : IDisposable
         session.Expect("00A4000C027F50", 0x9000);
         session.Expect("00E00000" + Lc(TestCard.EfFcp(fid, size ?? structure.Length, flags, 0x30, 0x30, 0x30)), 0x9000);
         Write(structure, fid);
-        session.Expect("00A4000C023F00", 0x9000);
     }
 
     /// <summary>Writes by direct access: odd UPDATE BINARY, extended length, 54 offset + 53 data.</summary>
     public void Write(byte[] structure, ushort fid = ScriptFid, int offset = 0)
     {
         var session = Session ?? Authenticate();
+        session.Expect("00A4000C027F50", 0x9000);
         const int chunk = 60000;
         for (var done = 0; done < structure.Length; done += chunk)
         {
@@ -66,6 +72,8 @@ internal sealed partial class IssuanceCard : IDisposable
             var response = session.Send(ScriptWriter.Apdu(0x00, 0xD7, (byte)(fid >> 8), (byte)fid, data));
             Assert.Equal(0x9000, response.SW);
         }
+
+        session.Expect("00A4000C023F00", 0x9000);
     }
 
     public ResponseApdu Start(byte p1 = 0x00, byte p2 = 0x00, string dataHex = "83025F01") =>
