@@ -487,10 +487,10 @@ public sealed class NonVolatileMemoryTests
         nvm.BeginAtomic();
         var a = nvm.Allocate(length);
         nvm.Write(a, 0, Pattern(length, 21));
-        nvm.SetRoot(NonVolatileMemory.RootSlotCount - 1, a);
+        nvm.SetRoot(NonVolatileMemory.UndoLogSlot - 1, a);
         nvm.CommitAtomic();
         var mounted = NonVolatileMemory.Mount(medium);
-        Assert.Equal(Pattern(length, 21), ReadAll(mounted, mounted.GetRoot(NonVolatileMemory.RootSlotCount - 1)));
+        Assert.Equal(Pattern(length, 21), ReadAll(mounted, mounted.GetRoot(NonVolatileMemory.UndoLogSlot - 1)));
     }
 
     [Fact]

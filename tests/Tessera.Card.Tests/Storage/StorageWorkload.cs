@@ -8,7 +8,7 @@ internal sealed class StorageModel
 {
     public Dictionary<string, (NvmHandle Handle, byte[] Bytes)> Blocks { get; } = [];
 
-    public string?[] Roots { get; } = new string?[NonVolatileMemory.RootSlotCount];
+    public string?[] Roots { get; } = new string?[NonVolatileMemory.UndoLogSlot]; // the last slot is the undo log's
 
     public StorageModel Clone()
     {
@@ -26,9 +26,9 @@ internal sealed class StorageModel
     public string ContentDump()
     {
         var text = new StringBuilder();
-        for (var slot = 0; slot < Roots.Length; slot++)
+        for (var slot = 0; slot < NonVolatileMemory.RootSlotCount; slot++)
         {
-            text.Append("root ").Append(slot).Append(' ').Append(Roots[slot] is { } name ? Convert.ToHexString(Blocks[name].Bytes) : "-").Append('\n');
+            text.Append("root ").Append(slot).Append(' ').Append(slot < Roots.Length && Roots[slot] is { } name ? Convert.ToHexString(Blocks[name].Bytes) : "-").Append('\n');
         }
 
         foreach (var hex in Blocks.Values.Select(b => Convert.ToHexString(b.Bytes)).Order(StringComparer.Ordinal))
@@ -174,7 +174,7 @@ internal static class StorageWorkload
         {
             s.Alloc("big", 20 * 1024);
             s.Write("big", 0, Data(20 * 1024, 300));
-            s.Root(15, "big");
+            s.Root(14, "big");
         }));
         units.Add(new("free r3 and r7", s =>
         {
@@ -281,7 +281,7 @@ internal static class StorageWorkload
         {
             s.Alloc("big2", 12 * 1024);
             s.Write("big2", 100, Data(12000, 700));
-            s.Root(15, "big2");
+            s.Root(13, "big2");
         }));
         return units;
     }
