@@ -17,7 +17,9 @@ internal static class CliErrors
             return action();
         }
         catch (Exception e) when (e is CardProfileException or IOException or InvalidDataException or UnauthorizedAccessException
-            or FormatException or ArgumentException or CardMuteException or MemoryAccessException or ApduFormatException)
+            or FormatException or ArgumentException or CardMuteException or MemoryAccessException or ApduFormatException
+            or Host.SelfIssuance.SelfIssuanceException or Host.Transport.CardConnectionException or Host.GlobalPlatform.GpCommandException
+            or Host.GlobalPlatform.GpSecureChannelException or Host.Issuance.ConventionalIssuanceException)
         {
             AnsiConsole.MarkupLine($"[red]error:[/] {Markup.Escape(e.Message)}");
             return Failed;
