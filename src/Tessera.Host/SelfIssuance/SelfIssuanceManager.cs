@@ -160,6 +160,8 @@ public sealed class SelfIssuanceManager
         private long bytesToCard;
         private long bytesFromCard;
 
+        private bool selectFirst;
+
         private ushort Fid => options.Fid;
 
         public SelfIssuanceSummary Execute()
@@ -398,7 +400,20 @@ public sealed class SelfIssuanceManager
             Report(SelfIssuanceStage.Connected, $"{next.Name} powered on");
         }
 
-        /// <summary>SELECT the ISD and authenticate; false when the card is busy (privileged mode, 6985).</summary>
+        private void Select(GpSession candidate)
+        {
+            try
+            {
+                candidate.Select(options.IsdAid);
+            }
+            catch (GpCommandException e) when (e.StatusWord.Value == 0x6982)
+            {
+                // The card still had a session on the channel and refused a plain SELECT (aborting it): once more.
+                candidate.Select(options.IsdAid);
+            }
+        }
+
+        /// <summary>Authenticate with the ISD (selecting it when needed); false when the card is busy (privileged mode, 6985).</summary>
         private bool OpenSession()
         {
             var transmitter = new ApduTransmitter(connection!);
@@ -411,17 +426,23 @@ public sealed class SelfIssuanceManager
             var candidate = new GpSession(transmitter, 0, options.HostChallenge);
             try
             {
+                // After power-on the ISD is implicitly selected (SPEC §3): authenticate at once and SELECT only when the
+                // card says another application answers (a round trip saved on every connection).
                 try
                 {
-                    candidate.Select(options.IsdAid);
-                }
-                catch (GpCommandException e) when (e.StatusWord.Value == 0x6982)
-                {
-                    // The card still had a session on the channel and refused a plain SELECT (aborting it): once more.
-                    candidate.Select(options.IsdAid);
-                }
+                    if (selectFirst)
+                    {
+                        Select(candidate);
+                    }
 
-                candidate.Authenticate(options.Keys, options.SecurityLevel, options.KeyVersion);
+                    candidate.Authenticate(options.Keys, options.SecurityLevel, options.KeyVersion);
+                }
+                catch (GpCommandException e) when (!selectFirst && e.StatusWord.Value != 0x6985)
+                {
+                    selectFirst = true;
+                    Select(candidate);
+                    candidate.Authenticate(options.Keys, options.SecurityLevel, options.KeyVersion);
+                }
             }
             catch (GpCommandException e) when (e.StatusWord.Value == 0x6985)
             {
@@ -514,12 +535,15 @@ public sealed class SelfIssuanceManager
 
             var bytes = structure!;
             ExpectSuccess(Send(CommandStorage.SelectDf()), "SELECT of command storage 7F50");
-            var selected = Send(CommandStorage.SelectEf(Fid));
-            long size = 0;
+
+            // Create the EF at once (the usual case: a card's first issuance); only when it exists already, read its FCP.
             var directAccess = false;
-            var exists = selected.SW == 0x9000;
-            if (exists)
+            var created = Send(CommandStorage.CreateEf(Fid, bytes.Length));
+            if (created.SW == 0x6A89)
             {
+                var selected = Send(CommandStorage.SelectEf(Fid));
+                ExpectSuccess(selected, $"SELECT of EF {Fid:X4}");
+                long size;
                 try
                 {
                     (size, var flags) = CommandStorage.ParseEfFcp(selected.Data.Span);
@@ -529,20 +553,17 @@ public sealed class SelfIssuanceManager
                 {
                     throw new SelfIssuanceException($"EF {Fid:X4} answered an FCP this host cannot read: {e.Message}", lastStatus, e);
                 }
-            }
-            else if (selected.SW != 0x6A82)
-            {
-                throw new SelfIssuanceException($"SELECT of EF {Fid:X4} refused: {selected.StatusWord.Describe()}", lastStatus);
-            }
 
-            if (!exists || size < bytes.Length)
-            {
-                if (exists)
+                if (size < bytes.Length)
                 {
                     ExpectSuccess(Send(CommandStorage.DeleteEf(Fid)), $"DELETE FILE {Fid:X4} ({size} bytes, too small)");
+                    created = Send(CommandStorage.CreateEf(Fid, bytes.Length));
                 }
+            }
 
-                ExpectSuccess(Send(CommandStorage.CreateEf(Fid, bytes.Length)), $"CREATE FILE {Fid:X4} of {bytes.Length} bytes");
+            if (created.SW != 0x6A89)
+            {
+                ExpectSuccess(created, $"CREATE FILE {Fid:X4} of {bytes.Length} bytes");
                 directAccess = true;
                 confirmedWritten = 0;
                 Report(SelfIssuanceStage.FileCreated, $"EF {Fid:X4} created in 7F50, {bytes.Length} bytes");

@@ -40,7 +40,8 @@ public sealed class SelfIssuanceManagerTests
         Assert.Equal(structure, card.Content(Ef));
         var create = card.Received.Single(c => c.Ins == 0xE0);
         Assert.Equal(CommandStorage.CreateEf(Ef, structure.Length).ToString(), create.ToString());
-        Assert.Equal([0xA4, 0x50, 0x5B, 0xA4, 0xA4, 0xE0, 0xD7, 0x5A, 0x5D], card.Received.Select(c => c.Ins));
+        // No SELECT of the ISD (implicitly selected after power-on) and no SELECT of the EF before creating it.
+        Assert.Equal([0x50, 0x5B, 0xA4, 0xE0, 0xD7, 0x5A, 0x5D], card.Received.Select(c => c.Ins));
         var start = card.Received.Single(c => c.Ins == 0x5A);
         Assert.Equal($"805A0000" + "0A" + "83025F01" + "C204" + structure.Length.ToString("X8") + "00", start.ToString());
 
@@ -49,9 +50,9 @@ public sealed class SelfIssuanceManagerTests
         Assert.False(summary.Sealed);
         Assert.False(summary.UsedMemoryInterface);
         Assert.Equal((1, 0, 0), (summary.StartAttempts, summary.Reconnects, summary.Polls));
-        // SELECT, INITIALIZE UPDATE, EXTERNAL AUTHENTICATE and the 9 plain commands above (the EA is not dispatched)
+        // INITIALIZE UPDATE, EXTERNAL AUTHENTICATE and the 6 plain commands above (the EA is not dispatched)
         Assert.Equal(card.Exchanges, summary.Exchanges);
-        Assert.Equal(10, summary.Exchanges);
+        Assert.Equal(8, summary.Exchanges);
         Assert.Equal(card.Wire.Sum(w => (long)w.Length), summary.BytesToCard);
         Assert.True(summary.BytesToCard > structure.Length);
         Assert.Null(summary.ModelledLinkTime);
@@ -113,7 +114,8 @@ public sealed class SelfIssuanceManagerTests
         noDirectAccess.Files[Ef] = new FakeSelfIssuanceCard.FakeEf(new byte[20_000], false);
         new SelfIssuanceManager(noDirectAccess, Fast()).Issue(Prepared);
         Assert.Equal(0, noDirectAccess.MemoryWrites);
-        Assert.DoesNotContain(noDirectAccess.Received, c => c.Ins is 0xE0 or 0xE4);
+        Assert.DoesNotContain(noDirectAccess.Received, c => c.Ins is 0xE4);
+        Assert.Single(noDirectAccess.Received, c => c.Ins is 0xE0); // answered 6A89: the EF exists and is kept
         Assert.Single(noDirectAccess.Received, c => c.Ins == 0xD7);
         Assert.Equal(0x05, noDirectAccess.State);
     }
@@ -124,7 +126,7 @@ public sealed class SelfIssuanceManagerTests
         using var card = new FakeSelfIssuanceCard();
         card.Files[Ef] = new FakeSelfIssuanceCard.FakeEf(new byte[10], true);
         new SelfIssuanceManager(card, Fast()).Issue(Prepared);
-        Assert.Equal([0xE4, 0xE0], card.Received.Where(c => c.Ins is 0xE0 or 0xE4).Select(c => c.Ins));
+        Assert.Equal([0xE0, 0xE4, 0xE0], card.Received.Where(c => c.Ins is 0xE0 or 0xE4).Select(c => c.Ins));
         Assert.Equal("00E40000025F01", card.Received.Single(c => c.Ins == 0xE4).ToString());
         Assert.Equal(SimultaneousCommandBuilder.FromPrepared(Prepared).EncodedLength, card.Content(Ef).Length);
         Assert.Equal(0x05, card.State);
