@@ -49,9 +49,21 @@ internal sealed class HostSession
     }
 
     /// <summary>Wraps a plain command, sends it, reassembles and unwraps the response.</summary>
-    public ResponseApdu Send(string plainHex)
+    public ResponseApdu Send(string plainHex) => Send(Hex.Parse(plainHex));
+
+    public ResponseApdu Send(CommandApdu plain) => Send(plain.ToArray());
+
+    public byte[] Expect(CommandApdu plain, ushort sw)
     {
-        var wrapped = Wrapper.WrapCommand(Hex.Parse(plainHex));
+        var response = Send(plain);
+        Assert.True(response.SW == sw, $"{plain}: expected {sw:X4}, got {response.SW:X4}");
+        return response.Data.ToArray();
+    }
+
+    /// <summary>Wraps a plain command (short or extended), sends it, reassembles and unwraps the response.</summary>
+    public ResponseApdu Send(byte[] plain)
+    {
+        var wrapped = Wrapper.WrapCommand(plain);
         var raw = card.Device.Transmit(card.Interface, wrapped);
         var all = new List<byte>();
         while (raw.Length >= 2 && raw[^2] == 0x61)
