@@ -34,6 +34,11 @@ public sealed class ContentManagementBadInputTests
         ["LOAD of a truncated assembly"] = new(ForLoad(Probe, [.. C4Header(ProbeFile.Length / 2), .. ProbeFile[..200]]), Load(0x80, 0x01, ProbeFile[200..(ProbeFile.Length / 2)]), 0x6A80, Discards: true),
         ["LOAD of another package than INSTALL [for load] named"] = new(ForLoad("F054455353F3", WrappedProbe[..300]), Load(0x80, 0x01, WrappedProbe[300..]), 0x6A80, Discards: true),
 
+        ["LOAD last block when an application took the load file AID"] = new(
+            (card, session) => Then(InstallForInstall(TicketModule, Probe))(card, ForLoad(Probe)(card, session)),
+            Load(0x80, 0x00, WrappedProbe),
+            0x6985),
+
         // INSTALL.
         ["INSTALL [for load] of a package already loaded"] = new(null, InstallForLoad(Package), 0x6985),
         ["INSTALL [for load] for an unknown security domain"] = new(null, InstallForLoad(Probe, "A000000151000099"), 0x6A88),

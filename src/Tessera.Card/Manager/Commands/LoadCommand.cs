@@ -55,6 +55,12 @@ internal static class LoadCommand
             return CommandResponse.WithData(new byte[] { 0x00 });
         }
 
+        if (pending.LoadFileAid == command.Manager.IsdAid || Registry.Load(nvm).Any(e => e.Aid == pending.LoadFileAid))
+        {
+            // An application took the AID after INSTALL [for load]: refused without effect, the load stays in progress.
+            throw new IsoException(StatusWords.ConditionsOfUseNotSatisfied, $"AID {pending.LoadFileAid} is in the registry since INSTALL [for load]");
+        }
+
         byte[] loadFile = [.. pending.Received(nvm), .. apdu.Data.Span];
         int offset;
         try
