@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using Tessera.Card.Storage;
 using Tessera.Iso7816;
 
@@ -5,9 +6,10 @@ namespace Tessera.Card.Manager;
 
 /// <summary>
 /// The load in progress (root slot <see cref="ManagerSlots.PendingLoad"/>): the load file AID named by INSTALL
-/// [for load], the next expected LOAD block number, and one NVM block per LOAD block received so far. The last LOAD
-/// assembles them (with its own data, which is never stored as a chunk) into the load file. It survives power loss;
-/// a new INSTALL [for load] replaces it, a failed last block discards it.
+/// [for load], the count of LOAD blocks received (the next block number is its low byte), and one NVM block ("chunk")
+/// per LOAD block received so far, holding the block's data as it came. The last LOAD adds its own chunk and hands
+/// them all to the registered load file (<see cref="Runtime.LoadFileStorage"/>): nothing is copied. It survives
+/// power loss; a new INSTALL [for load] replaces it, a failed last block discards it (chunks freed).
 /// </summary>
 internal sealed record PendingLoad(Aid LoadFileAid, int NextBlock, IReadOnlyList<NvmHandle> Chunks)
 {
@@ -50,7 +52,19 @@ internal sealed record PendingLoad(Aid LoadFileAid, int NextBlock, IReadOnlyList
     }
 
     /// <summary>The bytes received so far.</summary>
-    public byte[] Received(NonVolatileMemory nvm) => Chunks.SelectMany(c => nvm.View(c).ToArray()).ToArray();
+    public byte[] Received(NonVolatileMemory nvm)
+    {
+        var bytes = new byte[Chunks.Sum(nvm.LengthOf)];
+        var at = 0;
+        foreach (var chunk in Chunks)
+        {
+            var part = nvm.View(chunk);
+            part.CopyTo(bytes.AsSpan(at));
+            at += part.Length;
+        }
+
+        return bytes;
+    }
 
     /// <summary>Frees the chunks and the record of any load in progress.</summary>
     public static void Discard(NonVolatileMemory nvm)
@@ -66,5 +80,13 @@ internal sealed record PendingLoad(Aid LoadFileAid, int NextBlock, IReadOnlyList
         BlobCodec.Clear(nvm, ManagerSlots.PendingLoad);
     }
 
-    public string Describe(NonVolatileMemory nvm) => $"pending load {LoadFileAid} next block {NextBlock:X2} data={Convert.ToHexString(Received(nvm))}";
+    /// <summary>Ends the load in progress whose chunks now belong to a registered load file (they stay).</summary>
+    public static void Clear(NonVolatileMemory nvm) => BlobCodec.Clear(nvm, ManagerSlots.PendingLoad);
+
+    /// <summary>The canonical text of the load in progress: the received bytes by length and SHA-256 (a load file may be large).</summary>
+    public string Describe(NonVolatileMemory nvm)
+    {
+        var received = Received(nvm);
+        return $"pending load {LoadFileAid} blocks received {NextBlock} bytes={received.Length} sha256={Convert.ToHexString(SHA256.HashData(received))}";
+    }
 }

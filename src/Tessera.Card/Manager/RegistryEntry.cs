@@ -5,7 +5,7 @@ namespace Tessera.Card.Manager;
 
 public enum RegistryEntryKind : byte
 {
-    /// <summary>An executable load file; <see cref="RegistryEntry.Block"/> holds its Load File Data Block.</summary>
+    /// <summary>An executable load file; <see cref="RegistryEntry.Block"/> is its index (<see cref="Runtime.LoadFileStorage"/>).</summary>
     LoadFile = 1,
 
     /// <summary>An application instance; <see cref="RegistryEntry.Block"/> is its persistent state root.</summary>

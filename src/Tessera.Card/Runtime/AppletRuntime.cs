@@ -16,17 +16,14 @@ public sealed class AppletRuntime : IAppletRuntime
     private static readonly ConcurrentDictionary<string, Lazy<LoadedPackage>> Code = new();
 
     private readonly Func<NonVolatileMemory> nvm;
-    private readonly Func<NvmHandle, ReadOnlyMemory<byte>> loadFileBytes;
     private readonly Dictionary<Aid, AppletInstance> live = [];
     private readonly Dictionary<Aid, TransientMemory> transients = [];
 
-    /// <param name="nvm">the card's NVM of the current power cycle.</param>
-    /// <param name="loadFileBytes">the Load File Data Block stored at a handle; by default the whole block's bytes.</param>
-    public AppletRuntime(Func<NonVolatileMemory> nvm, Func<NvmHandle, ReadOnlyMemory<byte>>? loadFileBytes = null)
+    /// <param name="nvm">the card's NVM of the current power cycle; load files are read from it through <see cref="LoadFileStorage"/>.</param>
+    public AppletRuntime(Func<NonVolatileMemory> nvm)
     {
         ArgumentNullException.ThrowIfNull(nvm);
         this.nvm = nvm;
-        this.loadFileBytes = loadFileBytes ?? (handle => nvm().View(handle).ToArray());
     }
 
     /// <summary>A runtime bound to one mounted NVM (one power cycle).</summary>
@@ -101,9 +98,19 @@ public sealed class AppletRuntime : IAppletRuntime
         }
     }
 
-    private Type Module(NvmHandle loadFile, Aid moduleAid) =>
-        Package(loadFileBytes(loadFile)).Module(moduleAid)
-        ?? throw new IsoException(StatusWords.ReferencedDataNotFound, $"the load file has no applet module {moduleAid}");
+    /// <summary>
+    /// The applet class of a module of a stored load file. Code already loaded in this process is found by the content
+    /// hash the load file index records, so the chunks are read (and hashed) only the first time.
+    /// </summary>
+    private Type Module(NvmHandle loadFile, Aid moduleAid)
+    {
+        var memory = nvm();
+        var package = Code.TryGetValue(LoadFileStorage.ContentHash(memory, loadFile), out var code) && code.IsValueCreated
+            ? code.Value
+            : Package(LoadFileStorage.Read(memory, loadFile));
+        return package.Module(moduleAid)
+            ?? throw new IsoException(StatusWords.ReferencedDataNotFound, $"the load file has no applet module {moduleAid}");
+    }
 
     private AppletInstance Create(Type type, Aid moduleAid, Aid instanceAid, NvmHandle state)
     {

@@ -6,8 +6,9 @@ namespace Tessera.Card.Runtime;
 
 /// <summary>
 /// What the card manager (ISD) needs from the applet runtime: inspecting a load file, creating, opening and removing
-/// applet instances. The ISD owns the registry and stores each load file's bytes in NVM; the runtime owns what is
-/// inside an instance (its persistent state under <see cref="NvmHandle"/> and its live object).
+/// applet instances. The ISD owns the registry and stores each load file in NVM (chunks and an index, see
+/// <see cref="LoadFileStorage"/>; a load file handle is the index); the runtime owns what is inside an instance (its
+/// persistent state under <see cref="NvmHandle"/> and its live object).
 /// All calls happen inside the current command's NVM atomic unit.
 /// </summary>
 public interface IAppletRuntime

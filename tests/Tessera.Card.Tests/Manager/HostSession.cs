@@ -51,7 +51,16 @@ internal sealed class HostSession
     /// <summary>Wraps a plain command, sends it, reassembles and unwraps the response.</summary>
     public ResponseApdu Send(string plainHex) => Send(Hex.Parse(plainHex));
 
-    /// <summary>As <see cref="Send(string)"/>, for command bytes (extended length included).</summary>
+    public ResponseApdu Send(CommandApdu plain) => Send(plain.ToArray());
+
+    public byte[] Expect(CommandApdu plain, ushort sw)
+    {
+        var response = Send(plain);
+        Assert.True(response.SW == sw, $"{plain}: expected {sw:X4}, got {response.SW:X4}");
+        return response.Data.ToArray();
+    }
+
+    /// <summary>Wraps a plain command (short or extended), sends it, reassembles and unwraps the response.</summary>
     public ResponseApdu Send(byte[] plain)
     {
         var wrapped = Wrapper.WrapCommand(plain);

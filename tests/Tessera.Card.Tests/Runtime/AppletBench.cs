@@ -40,15 +40,15 @@ internal sealed class AppletBench
 
     public ICardApplication? Selected => channel.SelectedApplication;
 
-    /// <summary>Inspects and stores a load file as one NVM block, as the card manager would.</summary>
+    /// <summary>Inspects and stores a load file as one chunk and its index (<see cref="LoadFileStorage"/>), as the card manager would.</summary>
     public NvmHandle Load(byte[] loadFile)
     {
         Runtime.Inspect(loadFile);
         return Atomically(() =>
         {
-            var block = Nvm.Allocate(loadFile.Length);
-            Nvm.Write(block, 0, loadFile);
-            return block;
+            var chunk = Nvm.Allocate(loadFile.Length);
+            Nvm.Write(chunk, 0, loadFile);
+            return LoadFileStorage.Create(Nvm, [chunk], 0, System.Security.Cryptography.SHA256.HashData(loadFile));
         });
     }
 

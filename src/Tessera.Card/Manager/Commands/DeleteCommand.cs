@@ -1,4 +1,5 @@
 using Tessera.Card.Os;
+using Tessera.Card.Runtime;
 using Tessera.Iso7816;
 
 namespace Tessera.Card.Manager.Commands;
@@ -7,7 +8,8 @@ namespace Tessera.Card.Manager.Commands;
 /// DELETE (GPCS §11.2): <c>80 E4 00 P2 Lc 4F AID [B6 …] [9E …]</c> deletes an application instance, or a load file
 /// (P2 <c>00</c>: only when no instance of it exists; P2 <c>80</c>: with its instances). <c>D2 KVN</c> deletes a key
 /// set (not the last one). The ISD and a selected application cannot be deleted (<c>6985</c>); unknown AID or KVN
-/// <c>6A88</c>. Answer <c>00</c>.
+/// <c>6A88</c>. Answer <c>00</c>. Deleting a load file frees its index and every chunk (<see cref="LoadFileStorage"/>),
+/// and each instance frees its state, all in the command's one atomic unit.
 /// </summary>
 internal static class DeleteCommand
 {
@@ -114,7 +116,7 @@ internal static class DeleteCommand
 
         if (!entry.IsApplication)
         {
-            command.Nvm.Free(entry.Block);
+            LoadFileStorage.Free(command.Nvm, entry.Block);
             registry.Remove(entry);
         }
 
