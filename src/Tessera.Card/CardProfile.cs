@@ -43,6 +43,12 @@ public sealed record CardProfile
     /// <summary>Card-unique number, 8 bytes hex; random at creation when absent.</summary>
     public string? SerialNumber { get; init; }
 
+    /// <summary>
+    /// The card's issuance private key (ECDH P-256 scalar, 32 bytes hex, SPEC §4.9); generated at creation when absent.
+    /// For reproducible test cards only: a real card's key never leaves it.
+    /// </summary>
+    public string? IssuanceKey { get; init; }
+
     /// <summary>Initial card life cycle: OP_READY, INITIALIZED or SECURED.</summary>
     public string LifeCycle { get; init; } = "OP_READY";
 
@@ -147,6 +153,11 @@ public sealed record CardProfile
         if (LogicalChannels is < 4 or > 20)
         {
             throw new CardProfileException($"logicalChannels must be 4 to 20, got {LogicalChannels}");
+        }
+
+        if (IssuanceKey is not null && ParseHex(IssuanceKey, nameof(IssuanceKey)).Length != 32)
+        {
+            throw new CardProfileException("issuanceKey must be a 32-byte P-256 private key (64 hex digits)");
         }
 
         var groupFids = new HashSet<int>();

@@ -241,6 +241,9 @@ public sealed class SecureDevice : IDisposable
                         return;
                     }
                 }
+
+                // Let a waiting outside command take the chip between two script commands (it meets the privileged mode).
+                Thread.Yield();
             }
         });
     }

@@ -11,12 +11,13 @@ namespace Tessera.Card.Issuance;
 /// </summary>
 internal static class IssuanceKeyStore
 {
-    public static void Generate(NonVolatileMemory nvm)
+    /// <summary>Stores the card's key pair: from <paramref name="privateKey"/>, or a fresh one.</summary>
+    public static void Generate(NonVolatileMemory nvm, ReadOnlySpan<byte> privateKey = default)
     {
-        using var pair = IssuanceKeyPair.Generate();
-        var privateKey = pair.ExportPrivateKey();
-        BlobCodec.Write(nvm, ManagerSlots.IssuanceKey, [.. privateKey, .. pair.PublicKey]);
-        System.Security.Cryptography.CryptographicOperations.ZeroMemory(privateKey);
+        using var pair = privateKey.IsEmpty ? IssuanceKeyPair.Generate() : IssuanceKeyPair.FromPrivateKey(privateKey);
+        var exported = pair.ExportPrivateKey();
+        BlobCodec.Write(nvm, ManagerSlots.IssuanceKey, [.. exported, .. pair.PublicKey]);
+        System.Security.Cryptography.CryptographicOperations.ZeroMemory(exported);
     }
 
     public static IssuanceKeyPair? Load(NonVolatileMemory nvm)

@@ -50,7 +50,7 @@ public sealed class CardManager
         CardState.FromProfile(profile).Save(nvm);
         KeyStore.Save(nvm, KeyStore.FromProfile(profile));
         Registry.Save(nvm, []);
-        Issuance.IssuanceKeyStore.Generate(nvm);
+        Issuance.IssuanceKeyStore.Generate(nvm, profile.IssuanceKey is { } key ? Convert.FromHexString(key) : default);
         Issuance.IssuanceRecord.Empty.Save(nvm);
     }
 

@@ -8,7 +8,10 @@ internal static class ManagerCards
     public const string IsdAid = CardProfile.DefaultIsdAidHex;
     public const string Serial = "0102030405060708";
 
-    public static CardProfile Profile => CardProfile.Default with { SerialNumber = Serial, NvmCapacity = 256 * 1024 };
+    /// <summary>A fixed issuance key, so that two cards of this profile have the same content byte for byte.</summary>
+    public const string IssuanceKey = "C9AFA9D845BA75166B5C215767B1D6934E50C3DB36E89B127B8A622B120F6721";
+
+    public static CardProfile Profile => CardProfile.Default with { SerialNumber = Serial, NvmCapacity = 256 * 1024, IssuanceKey = IssuanceKey };
 
     /// <summary>A powered card (default profile, fixed serial), optionally with <see cref="FakeAppletRuntime"/>.</summary>
     public static TestCard New(CardProfile? profile = null, bool withRuntime = false)
