@@ -1,7 +1,6 @@
 using System.CommandLine;
 using Spectre.Console;
 using Tessera.Host.Pcsc;
-using Tessera.Host.Transport;
 
 namespace Tessera.Cli.Commands;
 
@@ -26,17 +25,11 @@ internal static class ReadersCommand
                 var table = new Table().AddColumn("reader").AddColumn("card");
                 foreach (var name in readers)
                 {
-                    string card;
-                    try
-                    {
-                        using var connection = new PcscConnection(name, TimeSpan.Zero);
-                        card = "ATR " + Convert.ToHexString(connection.PowerOn());
-                    }
-                    catch (CardConnectionException)
-                    {
-                        card = "no card";
-                    }
-
+                    // pcscd's view, without connecting: listing must not power or reset a card another client uses.
+                    var state = context.GetReaderState(name);
+                    var card = !state.CardPresent ? "no card"
+                        : state.Mute ? "card does not answer"
+                        : "ATR " + Convert.ToHexString(state.Atr) + (state.InUse ? " (in use)" : string.Empty);
                     table.AddRow(Markup.Escape(name), card);
                 }
 

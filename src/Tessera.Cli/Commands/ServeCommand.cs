@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using Spectre.Console;
 using Tessera.Card;
 using Tessera.Card.Attachments;
+using Tessera.Card.Runtime;
 
 namespace Tessera.Cli.Commands;
 
@@ -54,6 +55,7 @@ internal static class ServeCommand
                 foreach (var image in parse.GetValue(images)!)
                 {
                     var device = SecureDevice.OpenImage(image.FullName, loggers);
+                    device.AppletRuntimeFactory = runtime => new AppletRuntime(runtime.Nvm);
                     devices.Add(device);
                     device.Events.Recorded += e => logger.LogInformation("{Image}: {Event}", image.Name, e);
                     if (devices.Count == 1 && parse.GetValue(tear) is { } write)

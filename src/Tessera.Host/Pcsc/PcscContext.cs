@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Text;
 
 namespace Tessera.Host.Pcsc;
@@ -44,6 +45,27 @@ public sealed class PcscContext : IDisposable
         return Encoding.UTF8.GetString(buffer, 0, (int)length).Split('\0', StringSplitOptions.RemoveEmptyEntries);
     }
 
+    /// <summary>
+    /// What pcscd says about a reader right now, without connecting: whether a card is in it (and its ATR), and
+    /// whether a client is connected. Passive: it neither powers nor resets the card.
+    /// </summary>
+    public PcscReaderState GetReaderState(string reader)
+    {
+        var name = Marshal.StringToCoTaskMemUTF8(reader);
+        try
+        {
+            var state = new PcscNative.ReaderState { Reader = name, CurrentState = PcscNative.StateUnaware };
+            Check("SCardGetStatusChange", (long)PcscNative.SCardGetStatusChange(Handle, 0, ref state, 1));
+            var flags = (uint)state.EventState;
+            var atr = ((ReadOnlySpan<byte>)state.Atr)[..(int)Math.Min(state.AtrLength, 33)].ToArray();
+            return new PcscReaderState(reader, (flags & PcscNative.StatePresent) != 0, (flags & PcscNative.StateInUse) != 0, (flags & PcscNative.StateMute) != 0, atr);
+        }
+        finally
+        {
+            Marshal.FreeCoTaskMem(name);
+        }
+    }
+
     public void Dispose()
     {
         if (handle != 0)
@@ -61,3 +83,10 @@ public sealed class PcscContext : IDisposable
         }
     }
 }
+
+/// <summary>A reader as pcscd sees it (<see cref="PcscContext.GetReaderState"/>).</summary>
+/// <param name="CardPresent">a card is in the reader.</param>
+/// <param name="InUse">a client is connected to the card.</param>
+/// <param name="Mute">the card did not answer its power-on.</param>
+/// <param name="Atr">the card's ATR; empty when no card is in the reader or it is mute.</param>
+public sealed record PcscReaderState(string Reader, bool CardPresent, bool InUse, bool Mute, byte[] Atr);

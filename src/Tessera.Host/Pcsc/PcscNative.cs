@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
 namespace Tessera.Host.Pcsc;
@@ -13,19 +14,28 @@ internal static partial class PcscNative
 
     public const uint ScopeSystem = 2;
     public const uint ShareShared = 2;
+    public const uint ShareDirect = 3;
     public const uint ProtocolT0 = 1;
     public const uint ProtocolT1 = 2;
     public const uint LeaveCard = 0;
     public const uint ResetCard = 1;
     public const uint UnpowerCard = 2;
 
+    public const uint StateUnaware = 0;
+    public const uint StateEmpty = 0x10;
+    public const uint StatePresent = 0x20;
+    public const uint StateInUse = 0x100;
+    public const uint StateMute = 0x200;
+
     public const long Success = 0;
+    public const long InvalidHandle = 0x80100003;
     public const long NotTransacted = 0x80100016;
     public const long Timeout = 0x8010000A;
     public const long NoSmartcard = 0x8010000C;
     public const long ReaderUnavailable = 0x80100017;
     public const long NoService = 0x8010001D;
     public const long NoReadersAvailable = 0x8010002E;
+    public const long CommDataLost = 0x8010002F;
     public const long UnresponsiveCard = 0x80100066;
     public const long UnpoweredCard = 0x80100067;
     public const long ResetCardWarning = 0x80100068;
@@ -55,6 +65,31 @@ internal static partial class PcscNative
     [LibraryImport(Library)]
     public static partial nint SCardStatus(nint card, byte[]? readerName, ref nuint readerLength, out nuint state, out nuint protocol, byte[] atr, ref nuint atrLength);
 
+    [LibraryImport(Library)]
+    public static partial nint SCardGetStatusChange(nint context, nuint timeoutMilliseconds, ref ReaderState states, nuint count);
+
+    /// <summary>
+    /// <c>SCARD_READERSTATE { const char *szReader; void *pvUserData; DWORD dwCurrentState; DWORD dwEventState;
+    /// DWORD cbAtr; unsigned char rgbAtr[33]; }</c> (80 bytes with its padding on 64-bit Linux).
+    /// </summary>
+    [StructLayout(LayoutKind.Sequential)]
+    public struct ReaderState
+    {
+        public nint Reader;
+        public nint UserData;
+        public nuint CurrentState;
+        public nuint EventState;
+        public nuint AtrLength;
+        public AtrBytes Atr;
+    }
+
+    /// <summary><c>rgbAtr[MAX_ATR_SIZE]</c>.</summary>
+    [InlineArray(33)]
+    public struct AtrBytes
+    {
+        private byte first;
+    }
+
     /// <summary><c>SCARD_IO_REQUEST { unsigned long dwProtocol; unsigned long cbPciLength; }</c>.</summary>
     [StructLayout(LayoutKind.Sequential)]
     public struct IoRequest
@@ -65,7 +100,9 @@ internal static partial class PcscNative
 
     public static string Describe(long code) => code switch
     {
+        InvalidHandle => "the card handle is no longer valid (SCARD_E_INVALID_HANDLE)",
         NotTransacted => "the card did not answer (SCARD_E_NOT_TRANSACTED)",
+        CommDataLost => "communication with the card was lost (SCARD_E_COMM_DATA_LOST)",
         Timeout => "timed out (SCARD_E_TIMEOUT)",
         NoSmartcard => "no card in the reader (SCARD_E_NO_SMARTCARD)",
         ReaderUnavailable => "the reader is unavailable (SCARD_E_READER_UNAVAILABLE)",

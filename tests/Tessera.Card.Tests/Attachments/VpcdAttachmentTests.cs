@@ -54,15 +54,16 @@ public sealed class VpcdAttachmentTests : IDisposable
             var read = await Exchange(socket, new CommandApdu(0x00, 0xB0, 0, 0, ne: 65536).ToArray());
             Assert.Equal(content.Concat(new byte[] { 0x90, 0x00 }), read);
 
-            // reset clears the logical channels; power off makes the card mute (empty answer)
+            // reset clears the logical channels; power off makes the card mute: no answer, the connection is closed
             Assert.Equal(Hex.Parse("019000"), await Exchange(socket, Hex.Parse("0070000001")));
             await Send(socket, [0x02]);
             Assert.Equal(Hex.Parse("6881"), await Exchange(socket, Hex.Parse("01A4000C023F00")));
             await Send(socket, [0x00]);
-            Assert.Empty(await Exchange(socket, Hex.Parse("00A4000C023F00")));
+            await AssertConnectionClosed(socket, Hex.Parse("00A4000C023F00"));
         }
 
-        // vpcd restarts: the card connects again by itself and is powered off until vpcd powers it on
+        // the card is back at once on a new connection
+
         using (var socket = await vpcd.AcceptSocketAsync(stop.Token))
         {
             Assert.False(device.IsPowered(CardInterface.Contact));
@@ -73,12 +74,15 @@ public sealed class VpcdAttachmentTests : IDisposable
             await socket.SendAsync(new byte[] { 0x00, 0x0A, 0x00, 0xA4, 0x00 }, SocketFlags.None, stop.Token);
         }
 
+        // vpcd went away: the card connects again by itself and is powered off until vpcd powers it on
         using (var socket = await vpcd.AcceptSocketAsync(stop.Token))
         {
             Assert.Equal(Hex.Parse("3B89800180575445535345524198"), await Exchange(socket, [0x04]));
+            Assert.False(device.IsPowered(CardInterface.Contact));
         }
 
         Assert.True(attachment.Connections >= 3);
+        Assert.Equal(1, attachment.MuteCloses);
         stop.Cancel();
         await run;
     }
@@ -110,15 +114,30 @@ public sealed class VpcdAttachmentTests : IDisposable
         device.PowerOff();
         var before = device.CanonicalDump();
         device.ArmTearAtWrite(2);
-        using var socket = await vpcd.AcceptSocketAsync(stop.Token);
-        await Send(socket, [0x01]);
-        Assert.Equal(Hex.Parse("9000"), await Exchange(socket, Hex.Parse("00A4000C020101")));
-        Assert.Empty(await Exchange(socket, Hex.Parse("00D6000004CAFEBABE")));
-        Assert.Empty(await Exchange(socket, Hex.Parse("00A4000C023F00")));
-        await Send(socket, [0x01]);
-        Assert.Equal(Hex.Parse("9000"), await Exchange(socket, Hex.Parse("00A4000C020101")));
-        Assert.Equal(Hex.Parse("000000009000"), await Exchange(socket, Hex.Parse("00B0000004")));
+        using (var socket = await vpcd.AcceptSocketAsync(stop.Token))
+        {
+            await Send(socket, [0x01]);
+            Assert.Equal(Hex.Parse("9000"), await Exchange(socket, Hex.Parse("00A4000C020101")));
+            await AssertConnectionClosed(socket, Hex.Parse("00D6000004CAFEBABE"));
+        }
+
+        // still unpowered on the next connection: a command before the power-on gets no answer either
+        using (var socket = await vpcd.AcceptSocketAsync(stop.Token))
+        {
+            Assert.Equal(Hex.Parse("3B89800180575445535345524198"), await Exchange(socket, [0x04]));
+            await AssertConnectionClosed(socket, Hex.Parse("00A4000C023F00"));
+        }
+
+        using (var socket = await vpcd.AcceptSocketAsync(stop.Token))
+        {
+            await Send(socket, [0x01]);
+            Assert.Equal(Hex.Parse("9000"), await Exchange(socket, Hex.Parse("00A4000C020101")));
+            Assert.Equal(Hex.Parse("000000009000"), await Exchange(socket, Hex.Parse("00B0000004")));
+        }
+
         Assert.Equal(before, device.CanonicalDump());
+        Assert.Equal(2, attachment.MuteCloses);
+        Assert.Contains(device.Events.Snapshot(), e => e.Kind == CardEventKind.Tear);
         stop.Cancel();
         await run;
     }
@@ -129,6 +148,13 @@ public sealed class VpcdAttachmentTests : IDisposable
         BinaryPrimitives.WriteUInt16BigEndian(frame, (ushort)body.Length);
         body.CopyTo(frame, 2);
         await socket.SendAsync(frame, SocketFlags.None, stop.Token);
+    }
+
+    /// <summary>Sends a command the card cannot answer: no answer, the attachment closes the connection (what vpcd needs).</summary>
+    private async Task AssertConnectionClosed(Socket socket, byte[] command)
+    {
+        await Send(socket, command);
+        Assert.Equal(0, await socket.ReceiveAsync(new byte[2], SocketFlags.None, stop.Token));
     }
 
     private async Task<byte[]> Exchange(Socket socket, byte[] body)

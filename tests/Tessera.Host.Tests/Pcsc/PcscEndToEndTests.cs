@@ -11,7 +11,8 @@ namespace Tessera.Host.Tests.Pcsc;
 /// A Tessera card attached to the system's pcscd through vpcd, driven by Tessera's PC/SC host transport and by
 /// independent PC/SC clients (OpenSC's opensc-tool, pyscard).
 /// </summary>
-public sealed class PcscEndToEndTests(PcscCardFixture fixture) : IClassFixture<PcscCardFixture>
+[Collection(PcscCollection.Name)]
+public sealed class PcscEndToEndTests(PcscCardFixture fixture)
 {
     private SecureDevice device => fixture.Device;
 
@@ -35,6 +36,21 @@ public sealed class PcscEndToEndTests(PcscCardFixture fixture) : IClassFixture<P
         var fcp = card.Transmit(CommandApdu.Parse(Hex.Parse("00A40000023F0004")));
         Assert.Equal(0x9000, fcp.SW);
         Assert.Equal(0x62, fcp.Data.Span[0]);
+    }
+
+    [SkippableFact]
+    public void PcscdReportsTheCardWithoutAConnection()
+    {
+        PcscEnvironment.RequireVpcdReaders();
+        Attach(CardInterface.Contact, 0);
+        using var context = PcscContext.Establish();
+        var idle = context.GetReaderState(PcscEnvironment.Reader0);
+        Assert.True(idle.CardPresent);
+        Assert.False(idle.Mute);
+        Assert.Equal(device.Atr, idle.Atr);
+        using var reader = new PcscConnection(PcscEnvironment.Reader0);
+        reader.PowerOn();
+        Assert.True(context.GetReaderState(PcscEnvironment.Reader0).InUse);
     }
 
     [SkippableFact]
