@@ -84,4 +84,36 @@ public sealed class PcscIssuanceTests(PcscCardFixture fixture)
         Assert.True(response.SW == 0x9000, $"{command} answered {response.SW:X4}");
         return response.Data.ToArray();
     }
+
+    [SkippableFact]
+    public void SelfIssuanceThroughPcscdGivesAWorkingPurseInOneStart()
+    {
+        PcscEnvironment.RequireVpcdReaders();
+        fixture.Attach(CardInterface.Contact, 0);
+        var prepared = DataPreparation.Prepare(
+            IssuanceProfile.Load(SampleFiles.Path("samples/purse-profile.json")),
+            CardRecord.Load(SampleFiles.Path("samples/purse-card-0001.json")),
+            new DataPreparationOptions { LoadFileBytes = File.ReadAllBytes(Path.Combine(AppContext.BaseDirectory, "Tessera.Applets.dll")) });
+        using var reader = new PcscConnection(PcscEnvironment.Reader0);
+        reader.PowerOn();
+        var summary = new Host.SelfIssuance.SelfIssuanceManager(reader, new Host.SelfIssuance.SelfIssuanceOptions { Fid = 0x5F0A }).Issue(prepared);
+        Assert.Equal(Host.SelfIssuance.IssuanceState.Confirmed, summary.FinalState);
+        Assert.Equal(1, summary.StartAttempts);
+        Assert.False(summary.UsedMemoryInterface); // PC/SC carries APDUs only: extended UPDATE BINARY
+        Assert.True(summary.Exchanges < 15, summary.ToString());
+
+        reader.PowerOn();
+        var card = new ApduTransmitter(reader);
+        Assert.Equal(0x9000, card.Transmit(CommandApdu.Parse(Hex.Parse("00A4040007F0544553530101"))).SW);
+        Assert.Equal(Hex.Parse("00000000000186A000000000"), Ok(card, new CommandApdu(0x80, 0x50, 0, 0, ne: 256)));
+
+        // Leave the shared card as it was: DELETE the package with its instance, and the command storage EF.
+        reader.PowerOn();
+        var session = new GpSession(reader);
+        session.Select(IssuerSecurityDomain.DefaultAid);
+        session.Authenticate(CardKeys.GpDefault, Scp03SecurityLevel.CMac | Scp03SecurityLevel.CDecryption);
+        new IssuerSecurityDomain(session).Delete(Package, withRelatedObjects: true);
+        Assert.Equal(0x9000, session.Transmit(Host.SelfIssuance.CommandStorage.SelectDf()).SW);
+        Assert.Equal(0x9000, session.Transmit(Host.SelfIssuance.CommandStorage.DeleteEf(0x5F0A)).SW);
+    }
 }
