@@ -2,7 +2,7 @@ using System.Diagnostics;
 using Tessera.Bench;
 
 // Tessera benchmarks: prints figures, and ratios against baselines measured in the same run.
-// Usage: dotnet run -c Release --project bench/Tessera.Bench [-- runtime|issuance|pcsc] [--quick]
+// Usage: dotnet run -c Release --project bench/Tessera.Bench [-- runtime|issuance|self-issuance|pcsc] [--quick]
 // 'pcsc' (APDUs through pcscd + vpcd, needs pcscd running) runs only when named.
 var quick = args.Contains("--quick");
 var selected = args.Where(a => !a.StartsWith("--", StringComparison.Ordinal)).ToHashSet(StringComparer.OrdinalIgnoreCase);
@@ -16,6 +16,11 @@ if (selected.Count == 0 || selected.Contains("runtime"))
 if (selected.Count == 0 || selected.Contains("issuance"))
 {
     IssuanceBenchmarks.Run(quick);
+}
+
+if (selected.Count == 0 || selected.Contains("self-issuance"))
+{
+    SelfIssuanceBenchmarks.Run(quick);
 }
 
 if (selected.Contains("pcsc"))

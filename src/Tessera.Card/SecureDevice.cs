@@ -250,8 +250,11 @@ public sealed class SecureDevice : IDisposable
 
     /// <summary>
     /// Writes into a command storage EF through the memory interface (SPEC §4.2): any amount in one call, to an EF
-    /// whose direct-access flag is set, once an ISD secure channel was authenticated in this power cycle. The bytes are
-    /// written in atomic steps of at most <see cref="MemoryWriteStep"/> bytes (a tear keeps a prefix of the write).
+    /// whose direct-access flag is set, once an ISD secure channel was authenticated in this power cycle. A write at
+    /// offset 0 to an FID that command storage does not hold yet saves the data as a new EF of exactly that size
+    /// (direct access allowed, access conditions <c>30</c>), as the seed's direct access saves a simultaneous command
+    /// "in a file identifiable by its file ID" (PROTOCOL.md). The bytes are written in atomic steps of at most
+    /// <see cref="MemoryWriteStep"/> bytes (a tear keeps a prefix of the write; the EF's creation is in the first).
     /// </summary>
     /// <exception cref="MemoryAccessException">refused; nothing was written.</exception>
     /// <exception cref="CardMuteException">the card is not powered, or tore during the write.</exception>
@@ -259,17 +262,22 @@ public sealed class SecureDevice : IDisposable
     {
         lock (chip)
         {
-            var (powered, ef) = MemoryTarget(fid, offset, data.Length);
+            var (powered, ef) = MemoryTarget(fid, offset, data.Length, createIfAbsent: offset == 0 && !data.IsEmpty);
             try
             {
-                for (var done = 0; done < data.Length;)
+                for (var done = 0; done == 0 || done < data.Length;)
                 {
                     var n = Math.Min(MemoryWriteStep, data.Length - done);
                     var part = data.Slice(done, n);
                     powered.Nvm.BeginAtomic();
+                    ef ??= CreateCommandStorageEf(powered, fid, data.Length);
                     powered.Files.WriteContent(ef, offset + done, part);
                     powered.Nvm.CommitAtomic();
                     done += n;
+                    if (n == 0)
+                    {
+                        break;
+                    }
                 }
             }
             catch (CardTornException e)
@@ -289,9 +297,9 @@ public sealed class SecureDevice : IDisposable
     {
         lock (chip)
         {
-            var (powered, ef) = MemoryTarget(fid, offset, length);
+            var (powered, ef) = MemoryTarget(fid, offset, length, createIfAbsent: false);
             var bytes = new byte[length];
-            powered.Files.ReadContent(ef, offset, bytes);
+            powered.Files.ReadContent(ef!, offset, bytes);
             return bytes;
         }
     }
@@ -419,7 +427,26 @@ public sealed class SecureDevice : IDisposable
         }
     }
 
-    private (CardRuntime Runtime, CardFile Ef) MemoryTarget(ushort fid, int offset, int length)
+    private static CardFile CreateCommandStorageEf(CardRuntime powered, ushort fid, int size)
+    {
+        var secure = AccessCondition.IsdSecureChannel;
+        try
+        {
+            return powered.Files.Create(powered.Files.CommandStorage, new FileSpec(FileKind.TransparentEf, fid, null, size, CardFile.DirectAccessFlag, new AccessRules(secure, secure, secure, AccessCondition.Always)));
+        }
+        catch (IsoException e)
+        {
+            powered.Nvm.AbortAtomic();
+            throw new MemoryAccessException(MemoryAccessError.AccessDenied, $"EF {fid:X4} cannot be created in command storage: {e.Message}");
+        }
+        catch (NvmFullException e)
+        {
+            powered.Nvm.AbortAtomic();
+            throw new MemoryAccessException(MemoryAccessError.OutOfRange, $"no room for a {size}-byte EF {fid:X4}: {e.Message}");
+        }
+    }
+
+    private (CardRuntime Runtime, CardFile? Ef) MemoryTarget(ushort fid, int offset, int length, bool createIfAbsent)
     {
         ObjectDisposedException.ThrowIf(disposed, this);
         if (runtime is null)
@@ -438,6 +465,11 @@ public sealed class SecureDevice : IDisposable
         }
 
         var ef = runtime.Files.CommandStorage.Child(fid);
+        if (ef is null && createIfAbsent)
+        {
+            return (runtime, null);
+        }
+
         if (ef is null || ef.IsDf)
         {
             throw new MemoryAccessException(MemoryAccessError.NotFound, $"command storage has no EF {fid:X4}");

@@ -142,6 +142,7 @@ public sealed class SelfIssuanceManager
         private SimultaneousCommandHeader header;
         private long confirmedWritten;
         private bool writeComplete;
+        private bool memoryTriedDirect;
         private bool writtenThisRun;
         private bool usedMemory;
         private bool memoryRefused;
@@ -169,7 +170,9 @@ public sealed class SelfIssuanceManager
             var stopwatch = Stopwatch.StartNew();
             var needPower = true;
             var needSession = true;
-            (IssuanceStatus Status, bool FromStart)? inHand = null;
+            // First contact: assume the card holds no unfinished issuance and go straight to writing and START, which
+            // answers 6985 if it does (the manager then asks GET ISSUANCE STATUS). After a reconnect it always asks.
+            (IssuanceStatus Status, bool FromStart)? inHand = (new IssuanceStatus { State = IssuanceState.None }, false);
             while (true)
             {
                 try
@@ -534,6 +537,38 @@ public sealed class SelfIssuanceManager
             }
 
             var bytes = structure!;
+
+            // The memory interface first: one write at offset 0 saves the whole structure, creating the EF when the
+            // card does not hold it yet (PROTOCOL.md); an EF that is too small or not writable there falls back to
+            // the APDU path below, which creates or replaces it.
+            while (options.UseMemoryInterface && !memoryRefused && !memoryTriedDirect && connection!.Memory is { } direct)
+            {
+                try
+                {
+                    direct.Write(Fid, 0, bytes);
+                    memoryTriedDirect = true;
+                    exchanges++;
+                    bytesToCard += bytes.Length;
+                    confirmedWritten = bytes.Length;
+                    usedMemory = true;
+                    writeComplete = true;
+                    writtenThisRun = true;
+                    Report(SelfIssuanceStage.Written, $"{bytes.Length} bytes in EF {Fid:X4} through the memory interface");
+                    return;
+                }
+                catch (MemoryAccessException e) when (e.Error is MemoryAccessError.OutOfRange or MemoryAccessError.NotFound or MemoryAccessError.AccessDenied)
+                {
+                    memoryTriedDirect = true;
+                    exchanges++;
+                    Report(SelfIssuanceStage.Writing, $"memory interface could not take the structure ({e.Error}: {e.Message}); preparing the EF with APDUs");
+                }
+                catch (MemoryAccessException e)
+                {
+                    exchanges++;
+                    Poll($"the card is busy (privileged mode): {e.Message}");
+                }
+            }
+
             ExpectSuccess(Send(CommandStorage.SelectDf()), "SELECT of command storage 7F50");
 
             // Create the EF at once (the usual case: a card's first issuance); only when it exists already, read its FCP.

@@ -214,7 +214,13 @@ public sealed class SelfIssuanceCommandTests
         card.Session.Expect("00A4000C023F00", 0x9000);
 
         Assert.Equal(MemoryAccessError.AccessDenied, Assert.Throws<MemoryAccessException>(() => card.Device.MemoryWrite(0x5F02, 0, new byte[4])).Error);
-        Assert.Equal(MemoryAccessError.NotFound, Assert.Throws<MemoryAccessException>(() => card.Device.MemoryWrite(0x5F03, 0, new byte[4])).Error);
+        Assert.Equal(MemoryAccessError.NotFound, Assert.Throws<MemoryAccessException>(() => card.Device.MemoryWrite(0x5F03, 1, new byte[4])).Error);
+        Assert.Equal(MemoryAccessError.AccessDenied, Assert.Throws<MemoryAccessException>(() => card.Device.MemoryWrite(0x3F00, 0, new byte[4])).Error);
+
+        // A write at offset 0 to an FID command storage does not hold saves it as a new EF of that size.
+        card.Device.MemoryWrite(0x5F04, 0, [1, 2, 3, 4, 5]);
+        Assert.Equal(new byte[] { 1, 2, 3, 4, 5 }, card.Device.MemoryRead(0x5F04, 0, 5));
+        Assert.Contains("3F00/7F50/5F04 EF flags=01 ac=30303000 size=5 data=0102030405", card.Content(), StringComparison.Ordinal);
         Assert.Equal(MemoryAccessError.OutOfRange, Assert.Throws<MemoryAccessException>(() => card.Device.MemoryWrite(0x5F01, 1, structure)).Error);
         card.Device.MemoryWrite(0x5F01, 0, structure);
         Assert.Equal(structure, card.Device.MemoryRead(0x5F01, 0, structure.Length));

@@ -325,6 +325,13 @@ internal sealed class FakeSelfIssuanceCard : ICardConnection
         }
 
         var fid = Fid(fidBytes);
+
+        // Like the card (SPEC §4.4): another file's unfinished issuance makes a START of this one "not allowed now".
+        if (State is 0x03 or 0x04 && StateFid != fid && c.P1 != 0x80)
+        {
+            return [0x69, 0x85];
+        }
+
         var offset = tlvs.TryGetValue(0xC1, out var o) ? (int)U32(o) : 0;
         var length = tlvs.TryGetValue(0xC2, out var l) ? (int)U32(l) : ef.Content.Length - offset;
         if (offset + length > ef.Content.Length || length < 4)

@@ -40,8 +40,9 @@ public sealed class SelfIssuanceManagerTests
         Assert.Equal(structure, card.Content(Ef));
         var create = card.Received.Single(c => c.Ins == 0xE0);
         Assert.Equal(CommandStorage.CreateEf(Ef, structure.Length).ToString(), create.ToString());
-        // No SELECT of the ISD (implicitly selected after power-on) and no SELECT of the EF before creating it.
-        Assert.Equal([0x50, 0x5B, 0xA4, 0xE0, 0xD7, 0x5A, 0x5D], card.Received.Select(c => c.Ins));
+        // No SELECT of the ISD (implicitly selected after power-on), no status read at first contact (START would
+        // answer 6985 if the card held an unfinished issuance) and no SELECT of the EF before creating it.
+        Assert.Equal([0x50, 0xA4, 0xE0, 0xD7, 0x5A, 0x5D], card.Received.Select(c => c.Ins));
         var start = card.Received.Single(c => c.Ins == 0x5A);
         Assert.Equal($"805A0000" + "0A" + "83025F01" + "C204" + structure.Length.ToString("X8") + "00", start.ToString());
 
@@ -50,9 +51,9 @@ public sealed class SelfIssuanceManagerTests
         Assert.False(summary.Sealed);
         Assert.False(summary.UsedMemoryInterface);
         Assert.Equal((1, 0, 0), (summary.StartAttempts, summary.Reconnects, summary.Polls));
-        // INITIALIZE UPDATE, EXTERNAL AUTHENTICATE and the 6 plain commands above (the EA is not dispatched)
+        // INITIALIZE UPDATE, EXTERNAL AUTHENTICATE and the 5 plain commands above (the EA is not dispatched)
         Assert.Equal(card.Exchanges, summary.Exchanges);
-        Assert.Equal(8, summary.Exchanges);
+        Assert.Equal(7, summary.Exchanges);
         Assert.Equal(card.Wire.Sum(w => (long)w.Length), summary.BytesToCard);
         Assert.True(summary.BytesToCard > structure.Length);
         Assert.Null(summary.ModelledLinkTime);
@@ -468,7 +469,8 @@ public sealed class SelfIssuanceManagerTests
         var e = Assert.Throws<SelfIssuanceException>(() => new SelfIssuanceManager(card, Fast()).Issue(Prepared));
         Assert.Contains("not this one", e.Message);
         Assert.Equal((ushort)0x5F02, card.StateFid);
-        Assert.Single(card.Received, c => c.Ins == 0x5A);
+        Assert.Equal(0x03, card.State);
+        Assert.Equal(2, card.Received.Count(c => c.Ins == 0x5A)); // the second, for 5F01, was refused with 6985
     }
 
     [Fact]
@@ -476,7 +478,7 @@ public sealed class SelfIssuanceManagerTests
     {
         var isd = new TestIsd();
         var e = Assert.Throws<SelfIssuanceException>(() => new SelfIssuanceManager(isd, Fast()).Issue(Prepared));
-        Assert.Contains("GET ISSUANCE STATUS refused: 6D00", e.Message);
+        Assert.Contains("command storage 7F50 refused: 6A82", e.Message);
     }
 
     /// <summary>A link that loses one chosen command on its way to the card (the card never sees it).</summary>
