@@ -50,7 +50,10 @@ public sealed class CardManager
         CardState.FromProfile(profile).Save(nvm);
         KeyStore.Save(nvm, KeyStore.FromProfile(profile));
         Registry.Save(nvm, []);
-        Issuance.IssuanceKeyStore.Generate(nvm, profile.IssuanceKey is { } key ? Convert.FromHexString(key) : default);
+        if (profile.IssuanceKey is { } key)
+        {
+            Issuance.IssuanceKeyStore.Generate(nvm, Convert.FromHexString(key));
+        }
         Issuance.IssuanceRecord.Empty.Save(nvm);
     }
 

@@ -76,6 +76,7 @@ internal static class IssueCommand
                     Seal = parse.GetValue(seal),
                     Background = parse.GetValue(background),
                     UseMemoryInterface = !parse.GetValue(noMemory),
+                    PowerOnAtStart = false,
                 });
             table.AddRow("profile", Markup.Escape(profilePath));
             table.AddRow("card", Markup.Escape(image ?? target.Connection.Name));

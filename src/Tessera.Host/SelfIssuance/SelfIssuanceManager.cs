@@ -398,7 +398,14 @@ public sealed class SelfIssuanceManager
                 linkBaselines.TryAdd(link, link.Statistics.ModelledLinkTime);
             }
 
+            var first = connection is null;
             connection = next;
+            if (first && !options.PowerOnAtStart)
+            {
+                Report(SelfIssuanceStage.Connected, $"{next.Name} (already powered on by the caller)");
+                return;
+            }
+
             next.PowerOn();
             Report(SelfIssuanceStage.Connected, $"{next.Name} powered on");
         }

@@ -34,6 +34,12 @@ public sealed record SelfIssuanceOptions
     /// <summary>Write through the connection's memory interface, when it has one and the EF allows direct access.</summary>
     public bool UseMemoryInterface { get; init; } = true;
 
+    /// <summary>
+    /// Power the card on (cold reset) before the first exchange. Set false when the caller has just powered it on
+    /// (saves a reset); reconnections after a broken link or a power loss always power on.
+    /// </summary>
+    public bool PowerOnAtStart { get; init; } = true;
+
     /// <summary>START with P2 <c>01</c> (answer at once, run in the background) and poll GET ISSUANCE STATUS.</summary>
     public bool Background { get; init; }
 

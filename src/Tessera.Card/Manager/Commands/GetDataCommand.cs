@@ -36,7 +36,7 @@ internal static class GetDataCommand
             0x0042 => (0x42u, state.Iin),
             0x0045 => (0x45u, state.Cin),
             0x00CF => (0xCFu, state.Kdd),
-            0xDF51 => (0xDF51u, IssuanceKeyStore.PublicKey(command.Nvm) ?? []),
+            0xDF51 => (0xDF51u, IssuanceKeyStore.PublicKey(command.Nvm) ?? IssuanceKeyStore.Generate(command.Nvm)),
             0x00C1 => (0xC1u, Scp03Derivation.EncodeSequenceCounter(KeyStore.Load(command.Nvm)[0].Counter)),
             _ => throw new IsoException(StatusWords.ReferencedDataNotFound, $"no data object {apdu.P1P2:X4}"),
         };
