@@ -90,6 +90,17 @@ public sealed class SelfIssuanceCommandTests
         Assert.Equal(before, card.Content());
     }
 
+    [Fact]
+    public void Start_on_a_locked_card_gets_6985()
+    {
+        using var card = new IssuanceCard(ManagerCards.Profile with { LifeCycle = "SECURED" });
+        card.Store(ScriptWriter.Write([SelectMf, CreateEf(0x4201)]));
+        Assert.Equal(0x9000, card.Session!.Send("80F0807F00").SW);
+        var before = card.Content();
+        Assert.Equal(0x6985, card.Start().SW);
+        Assert.Equal(before, card.Content());
+    }
+
     public static TheoryData<string, string> MalformedStructures => new()
     {
         { "truncated header", "0100" },

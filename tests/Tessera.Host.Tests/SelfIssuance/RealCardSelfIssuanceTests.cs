@@ -74,8 +74,10 @@ public sealed partial class RealCardSelfIssuanceTests
         Assert.Equal(Reference.Value, Content(device));
     }
 
-    [Fact]
-    public void A_link_cut_after_any_exchange_still_ends_with_a_correctly_issued_confirmed_card()
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void A_link_cut_after_any_exchange_still_ends_with_a_correctly_issued_confirmed_card(bool memoryInterface)
     {
         var prepared = Prepared();
         int total;
@@ -83,7 +85,7 @@ public sealed partial class RealCardSelfIssuanceTests
         using (var link = new LinkedConnection(new InProcessConnection(device), LinkProfile.Local))
         {
             link.PowerOn();
-            new SelfIssuanceManager(link, new SelfIssuanceOptions { UseMemoryInterface = false, ReconnectDelay = TimeSpan.Zero }).Issue(prepared);
+            new SelfIssuanceManager(link, new SelfIssuanceOptions { UseMemoryInterface = memoryInterface, ReconnectDelay = TimeSpan.Zero }).Issue(prepared);
             total = link.Statistics.Exchanges;
         }
 
@@ -104,7 +106,7 @@ public sealed partial class RealCardSelfIssuanceTests
                 }
 
                 return link;
-            }, new SelfIssuanceOptions { UseMemoryInterface = false, ReconnectDelay = TimeSpan.Zero });
+            }, new SelfIssuanceOptions { UseMemoryInterface = memoryInterface, ReconnectDelay = TimeSpan.Zero });
             var summary = manager.Issue(prepared);
             Assert.Equal(IssuanceState.Confirmed, summary.FinalState);
             Assert.True(Reference.Value == Content(device), $"cut after exchange {k}: the card differs from an uninterrupted issuance");
@@ -165,6 +167,46 @@ public sealed partial class RealCardSelfIssuanceTests
 
         // CLEAR gave back the card as it was, except command storage, which holds the script.
         Assert.Equal(WithoutCommandStorage(empty), WithoutCommandStorage(Content(device)));
+    }
+
+    [Fact]
+    public void After_a_failure_the_manager_resumes_at_the_failing_command_once_the_cause_is_fixed()
+    {
+        using var device = NewCard();
+        var connection = new InProcessConnection(device);
+        connection.PowerOn();
+
+        // The issuance also fills an EF in DF 4F00, which the card does not have yet: that command fails (6A82).
+        var prepared = Prepared().ToList();
+        var failing = prepared.Count + 2;
+        prepared.Add(new PreparedCommand("files", "SELECT MF", CommandApdu.Parse(Hex.Parse("00A4000C023F00")), true));
+        prepared.Add(new PreparedCommand("files", "SELECT DF 4F00", CommandApdu.Parse(Hex.Parse("00A4000C024F00")), false));
+        prepared.Add(new PreparedCommand("files", "CREATE EF 4F01", CommandApdu.Parse(Hex.Parse("00E000000D620B820101830240F18002001A")), false));
+        var fixes = 0;
+        var summary = new SelfIssuanceManager(connection, new SelfIssuanceOptions
+        {
+            FailurePolicy = (status, table) =>
+            {
+                Assert.Equal(failing, status.FailingCommand);
+                Assert.Equal((ushort)0x6A82, status.FailingStatusWord!.Value.Value);
+                Assert.Equal(CommandProgress.Failed, table[failing]);
+
+                // The operator fixes the cause on the other interface: DF 4F00 is created under its own secure channel.
+                fixes++;
+                var other = new InProcessConnection(device, CardInterface.Contactless);
+                other.PowerOn();
+                var session = new Tessera.Host.GlobalPlatform.GpSession(other);
+                session.Select(Tessera.Host.GlobalPlatform.IssuerSecurityDomain.DefaultAid);
+                session.Authenticate(Tessera.Host.GlobalPlatform.CardKeys.GpDefault, Crypto.Scp03SecurityLevel.CMac);
+                Assert.Equal(0x9000, session.Transmit(CommandApdu.Parse(Hex.Parse("00E0000009620782013883024F00"))).SW);
+                other.PowerOff();
+                return FailureDecision.Resume(status.FailingCommand!.Value);
+            },
+        }).Issue(prepared);
+        Assert.Equal(IssuanceState.Confirmed, summary.FinalState);
+        Assert.Equal(1, fixes);
+        Assert.Equal(2, summary.StartAttempts);
+        Assert.Contains("3F00/4F00/40F1 EF", device.CanonicalDump(), StringComparison.Ordinal);
     }
 
     [Fact]
