@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Tessera.Card;
 using Tessera.Card.Runtime;
 using Tessera.Iso7816;
@@ -63,21 +62,5 @@ public sealed class GpContentCommandTests : IDisposable
 
     private static ResponseApdu Send(SecureDevice device, string hex) => ResponseApdu.Parse(device.Transmit(CardInterface.Contact, Hex.Parse(hex)));
 
-    private static (int Code, string Output) Tessera(params string[] arguments)
-    {
-        var start = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "tessera.dll"));
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        using var process = Process.Start(start) ?? throw new InvalidOperationException("could not start tessera");
-        var stderr = process.StandardError.ReadToEndAsync();
-        var stdout = process.StandardOutput.ReadToEnd();
-        Assert.True(process.WaitForExit(120_000), "tessera did not exit");
-        // As one line of plain text: no colours, and no line breaks where the console width cut a message.
-        var text = System.Text.RegularExpressions.Regex.Replace(stdout + stderr.Result, "\x1B\\[[0-9;]*m", string.Empty);
-        return (process.ExitCode, System.Text.RegularExpressions.Regex.Replace(text, "\\s+", " "));
-    }
+    private static (int Code, string Output) Tessera(params string[] arguments) => TesseraProcess.Run(null, arguments);
 }

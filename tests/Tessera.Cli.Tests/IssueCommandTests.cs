@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Tessera.Card;
 using Tessera.Card.Runtime;
 using Tessera.Iso7816;
@@ -66,21 +65,5 @@ public sealed class IssueCommandTests : IDisposable
         throw new DirectoryNotFoundException("repository root not found");
     }
 
-    private static (int Code, string Output) Tessera(string workingDirectory, params string[] arguments)
-    {
-        var start = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = workingDirectory };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "tessera.dll"));
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        using var process = Process.Start(start) ?? throw new InvalidOperationException("could not start tessera");
-        var stderr = process.StandardError.ReadToEndAsync();
-        var stdout = process.StandardOutput.ReadToEnd();
-        Assert.True(process.WaitForExit(120_000), "tessera did not exit");
-        var text = System.Text.RegularExpressions.Regex.Replace(stdout + stderr.Result, "\x1B\\[[0-9;]*m", string.Empty);
-        text = System.Text.RegularExpressions.Regex.Replace(text, "[│┌┐└┘├┤─┬┴┼]", " ");
-        return (process.ExitCode, System.Text.RegularExpressions.Regex.Replace(text, "\\s+", " "));
-    }
+    private static (int Code, string Output) Tessera(string workingDirectory, params string[] arguments) => TesseraProcess.Run(workingDirectory, arguments);
 }

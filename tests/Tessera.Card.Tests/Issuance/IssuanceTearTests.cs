@@ -26,25 +26,8 @@ public sealed class IssuanceTearTests
     {
         var (reference, before, writes) = Reference(confirm: true, clear: false);
         Assert.NotEqual(before, reference);
-        for (var w = 1; w <= writes; w++)
+        TearAtEveryWrite(writes, card => card.Confirm(), (card, w, state, preceding) =>
         {
-            using var card = Prepared();
-            card.Device.PowerOff();
-            card.Device.ArmTearAtWrite(w);
-            card.Device.PowerOn();
-            var torn = !TryFlow(() =>
-            {
-                card.Authenticate();
-                Assert.Equal(0x9000, card.Start().SW);
-                Assert.Equal(0x9000, card.Confirm().SW);
-            });
-            Assert.True(torn, $"no tear at write {w} of {writes}");
-            card.Device.DisarmTear();
-
-            card.Device.PowerOn();
-            card.Authenticate();
-            var (state, preceding, _) = IssuanceCard.Summary(card.Status().Data.Span);
-            CheckPrecedingMatchesContent(card, state, preceding, w);
             if (state is 0x00 or 0x04)
             {
                 var start = card.Start();
@@ -59,13 +42,32 @@ public sealed class IssuanceTearTests
 
             Assert.Equal(0x05, IssuanceCard.Summary(card.Status().Data.Span).State);
             Assert.True(reference == card.Content(), $"tear at write {w}: the content differs from an uninterrupted issuance");
-        }
+        });
     }
 
     [Fact]
     public void A_tear_at_any_write_of_start_or_clear_is_undone_by_clear()
     {
         var (_, before, writes) = Reference(confirm: false, clear: true);
+        TearAtEveryWrite(writes, card => card.Clear(), (card, w, state, _) =>
+        {
+            if (state is 0x02 or 0x04)
+            {
+                Assert.Equal(0x9000, card.Clear().SW);
+                state = 0x06;
+            }
+
+            Assert.True(state is 0x00 or 0x06, $"write {w}: state {state:X2} after recovery");
+            Assert.True(before == card.Content(), $"tear at write {w}: CLEAR did not return the content before the issuance");
+        });
+    }
+
+    /// <summary>
+    /// For every write w of (session, START, <paramref name="finish"/>): a prepared card torn at w, powered on again,
+    /// its reported progress checked against its content, then <paramref name="recover"/> with the reported state.
+    /// </summary>
+    private static void TearAtEveryWrite(int writes, Func<IssuanceCard, Iso7816.ResponseApdu> finish, Action<IssuanceCard, int, byte, int> recover)
+    {
         for (var w = 1; w <= writes; w++)
         {
             using var card = Prepared();
@@ -76,7 +78,7 @@ public sealed class IssuanceTearTests
             {
                 card.Authenticate();
                 Assert.Equal(0x9000, card.Start().SW);
-                Assert.Equal(0x9000, card.Clear().SW);
+                Assert.Equal(0x9000, finish(card).SW);
             });
             Assert.True(torn, $"no tear at write {w} of {writes}");
             card.Device.DisarmTear();
@@ -85,14 +87,7 @@ public sealed class IssuanceTearTests
             card.Authenticate();
             var (state, preceding, _) = IssuanceCard.Summary(card.Status().Data.Span);
             CheckPrecedingMatchesContent(card, state, preceding, w);
-            if (state is 0x02 or 0x04)
-            {
-                Assert.Equal(0x9000, card.Clear().SW);
-                state = 0x06;
-            }
-
-            Assert.True(state is 0x00 or 0x06, $"write {w}: state {state:X2} after recovery");
-            Assert.True(before == card.Content(), $"tear at write {w}: CLEAR did not return the content before the issuance");
+            recover(card, w, state, preceding);
         }
     }
 
