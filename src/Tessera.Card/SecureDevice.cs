@@ -240,6 +240,13 @@ public sealed class SecureDevice : IDisposable
                         logger.LogInformation("card tore during a background self-issuance: {Message}", e.Message);
                         return;
                     }
+                    catch (Exception e)
+                    {
+                        logger.LogWarning(e, "background self-issuance stopped by an internal error");
+                        Events.Record(CardEventKind.InternalError, $"background self-issuance: {e.GetType().Name}: {e.Message}");
+                        owner.Issuance.Interrupt();
+                        return;
+                    }
                 }
 
                 // Let a waiting outside command take the chip between two script commands (it meets the privileged mode).
@@ -265,14 +272,26 @@ public sealed class SecureDevice : IDisposable
             var (powered, ef) = MemoryTarget(fid, offset, data.Length, createIfAbsent: offset == 0 && !data.IsEmpty);
             try
             {
+                // Steps of at most half a journal (less on small cards than MemoryWriteStep).
+                var step = Math.Max(powered.Nvm.Layout.PageSize, Math.Min(MemoryWriteStep, ((powered.Nvm.MaxUnitPages / 2) - 4) * powered.Nvm.Layout.PageSize));
                 for (var done = 0; done == 0 || done < data.Length;)
                 {
-                    var n = Math.Min(MemoryWriteStep, data.Length - done);
+                    var n = Math.Min(step, data.Length - done);
                     var part = data.Slice(done, n);
                     powered.Nvm.BeginAtomic();
-                    ef ??= CreateCommandStorageEf(powered, fid, data.Length);
-                    powered.Files.WriteContent(ef, offset + done, part);
-                    powered.Nvm.CommitAtomic();
+                    try
+                    {
+                        ef ??= CreateCommandStorageEf(powered, fid, data.Length);
+                        powered.Files.WriteContent(ef, offset + done, part);
+                        powered.Nvm.CommitAtomic();
+                    }
+                    catch (NvmFullException e)
+                    {
+                        powered.Nvm.AbortAtomic();
+                        powered.ReloadAfterRestore();
+                        throw new MemoryAccessException(MemoryAccessError.OutOfRange, $"the card cannot take this write ({e.Message}); {done} of {data.Length} bytes were written");
+                    }
+
                     done += n;
                     if (n == 0)
                     {
@@ -437,12 +456,8 @@ public sealed class SecureDevice : IDisposable
         catch (IsoException e)
         {
             powered.Nvm.AbortAtomic();
+            powered.ReloadAfterRestore();
             throw new MemoryAccessException(MemoryAccessError.AccessDenied, $"EF {fid:X4} cannot be created in command storage: {e.Message}");
-        }
-        catch (NvmFullException e)
-        {
-            powered.Nvm.AbortAtomic();
-            throw new MemoryAccessException(MemoryAccessError.OutOfRange, $"no room for a {size}-byte EF {fid:X4}: {e.Message}");
         }
     }
 

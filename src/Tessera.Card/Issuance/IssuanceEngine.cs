@@ -63,12 +63,13 @@ public sealed class IssuanceEngine
     /// <summary>Takes the privileged mode for <paramref name="accepted"/>, to run from command <paramref name="startAt"/>.</summary>
     internal void Begin(SimultaneousCommand accepted, int startAt, ScriptContext context, CardInterface cardInterface)
     {
+        var channel = new LogicalChannel(0) { ImplicitlyAuthenticated = true };
+        channel.Reset(runtime.Files.Mf.NodeId);
+        RestoreContext(channel, context);
+        scriptChannel = channel;
         structure = accepted;
         next = startAt;
         scriptInterface = cardInterface;
-        scriptChannel = new LogicalChannel(0) { ImplicitlyAuthenticated = true };
-        scriptChannel.Reset(runtime.Files.Mf.NodeId);
-        RestoreContext(scriptChannel, context);
         logger.LogDebug("self-issuance of {Count} commands starts at command {Start}", accepted.CommandCount, startAt);
     }
 
@@ -111,7 +112,9 @@ public sealed class IssuanceEngine
             ExecutingScript = true;
             try
             {
-                var outcome = runtime.RunAtomically(context, structure.IsSuccess, () => SaveProgress(number, completes));
+                // Effects are kept by the OS's usual rule, and only when the decision table also judges a success.
+                var judged = structure;
+                var outcome = runtime.RunAtomically(context, sw => judged.IsSuccess(sw) && CardRuntime.KeepsEffects(sw, context), () => SaveProgress(number, completes));
                 sw = outcome.Response.StatusWord;
                 CommandsExecuted++;
                 if (outcome.Committed)

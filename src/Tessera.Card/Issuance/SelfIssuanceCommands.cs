@@ -80,12 +80,12 @@ internal static class SelfIssuanceCommands
             }
 
             startAt = request.StartCommand;
-            context = record.Context;
+            context = startAt == record.Preceding + 1 ? record.Context : FunctionStart(runtime);
         }
         else if (apdu.P1 == 0x00 && same)
         {
             startAt = structure.RestartPoint(record!.Preceding);
-            context = record.Context;
+            context = startAt == record.Preceding + 1 ? record.Context : FunctionStart(runtime);
         }
         else
         {
@@ -104,7 +104,13 @@ internal static class SelfIssuanceCommands
                 nvm.BeginAtomic();
             }
 
-            nvm.BeginUndoLog();
+            // Command storage EFs are outside what CLEAR restores (SPEC §4.6): their bytes cost the undo log nothing. The
+            // key sets (SCP03 counters move with every session) and the issuance record must stay writable while the
+            // issuance is open, so their pages are saved at once.
+            var storageData = runtime.Files.CommandStorage.Children.Where(f => !f.IsDf && !f.Data.IsNone).Select(f => f.Data).ToList();
+            var writable = new[] { ManagerSlots.KeySets, ManagerSlots.Issuance, ManagerSlots.IssuanceKey }
+                .Select(nvm.GetRoot).Where(h => !h.IsNone).ToList();
+            nvm.BeginUndoLog(storageData, writable);
             startAt = 1;
             context = new ScriptContext(runtime.Files.Mf.NodeId, null, null, null, 0);
             var applications = command.Manager.RegistryEntries.Where(e => e.IsApplication).Select(e => e.Aid).ToList();
@@ -158,12 +164,13 @@ internal static class SelfIssuanceCommands
 
     /// <summary>
     /// CLEAR ISSUANCE <c>80 5C 00 00</c>: puts back the card content of before the issuance's first command (one atomic
-    /// unit) and sets the state cleared. The sequence counters of the key sets keep their current values: a card
-    /// challenge must never repeat.
+    /// unit) and sets the state cleared. The sequence counters of the key sets keep their current values (a card
+    /// challenge must never repeat), and so does the card's issuance key pair. Refused while the card is locked.
     /// </summary>
     public static CommandResponse Clear(IsdCommand command)
     {
         RequireSession(command);
+        command.RequireContentChangeAllowed();
         var nvm = command.Nvm;
         var runtime = command.Context.Runtime;
         var record = IssuanceRecord.Load(nvm);
@@ -174,7 +181,15 @@ internal static class SelfIssuanceCommands
         }
 
         var counters = KeyStore.Load(nvm).ToDictionary(k => k.Kvn, k => k.Counter);
+        var issuanceKey = BlobCodec.Read(nvm, ManagerSlots.IssuanceKey);
         nvm.RestoreUndoLog();
+
+        // The card's issuance key pair stays: structures may already be sealed to a public key read while this was open.
+        if (issuanceKey is not null)
+        {
+            BlobCodec.Write(nvm, ManagerSlots.IssuanceKey, issuanceKey);
+        }
+
         var sets = KeyStore.Load(nvm).Select(k => counters.TryGetValue(k.Kvn, out var c) && c > k.Counter ? k with { Counter = c } : k).ToList();
         KeyStore.Save(nvm, sets);
         (record! with { State = IssuanceState.Cleared, Preceding = 0, FailingCommand = 0, FailingHeader = 0, FailingStatus = 0, ResumeAt = 0 }).Save(nvm);
@@ -198,6 +213,12 @@ internal static class SelfIssuanceCommands
         (record! with { State = IssuanceState.Confirmed }).Save(nvm);
         return CommandResponse.Ok;
     }
+
+    /// <summary>
+    /// The context a resume at an earlier recovery point starts in: MF current, the ISD selected, no personalization
+    /// target (a function that starts at a recovery point establishes its own context).
+    /// </summary>
+    private static ScriptContext FunctionStart(CardRuntime runtime) => ScriptContext.Initial with { CurrentDf = runtime.Files.Mf.NodeId };
 
     private static void RequireSession(IsdCommand command)
     {
@@ -233,7 +254,7 @@ internal static class SelfIssuanceCommands
         {
             using var key = IssuanceKeyStore.Load(nvm)
                 ?? throw new IsoException(StatusWords.ConditionsOfUseNotSatisfied, "this card has no issuance key pair");
-            if (!SimultaneousCommand.TryOpenSealed(nvm.View(ef.Data, (int)offset, window), key, out structure, out reason))
+            if (!SimultaneousCommand.TryOpenSealed(nvm.View(ef.Data, (int)offset, window), key, offset, out structure, out reason))
             {
                 throw new IsoException(StatusWords.IncorrectDataField, $"sealed simultaneous command refused: {reason}");
             }
@@ -243,7 +264,7 @@ internal static class SelfIssuanceCommands
 
         // Direct reference (SPEC §4.8): the commands are views of the committed EF bytes, read in place.
         var view = nvm.ViewCommitted(ef.Data, (int)offset, window);
-        if (!SimultaneousCommand.TryParse(view, exactLength: request.ReadLength is not null, out structure, out reason))
+        if (!SimultaneousCommand.TryParse(view, exactLength: request.ReadLength is not null, offset, out structure, out reason))
         {
             throw new IsoException(StatusWords.IncorrectDataField, $"malformed simultaneous command: {reason}");
         }

@@ -140,7 +140,9 @@ public sealed class SimultaneousCommand
     /// <paramref name="exactLength"/> the structure must fill <paramref name="file"/> exactly; otherwise it ends where
     /// its last command ends and bytes after it are ignored. Command views are slices of <paramref name="file"/>.
     /// </summary>
-    public static bool TryParse(ReadOnlyMemory<byte> file, bool exactLength, out SimultaneousCommand? structure, out string reason)
+    /// <param name="fileOffset">where <paramref name="file"/> starts in its EF (START <c>C1</c>): recovery point
+    /// offsets count from the start of the EF (SPEC §4.3).</param>
+    public static bool TryParse(ReadOnlyMemory<byte> file, bool exactLength, uint fileOffset, out SimultaneousCommand? structure, out string reason)
     {
         structure = null;
         var span = file.Span;
@@ -252,9 +254,9 @@ public sealed class SimultaneousCommand
                 return false;
             }
 
-            if (point.Offset != offsets[point.CommandNumber - 1])
+            if ((long)point.Offset != fileOffset + (long)offsets[point.CommandNumber - 1])
             {
-                reason = $"recovery point for command {point.CommandNumber} gives offset {point.Offset}, but that command's length field is at {offsets[point.CommandNumber - 1]}";
+                reason = $"recovery point for command {point.CommandNumber} gives offset {point.Offset}, but that command's length field is at {fileOffset + offsets[point.CommandNumber - 1]}";
                 return false;
             }
         }
@@ -268,7 +270,7 @@ public sealed class SimultaneousCommand
     /// Opens a sealed structure (SPEC §4.9) that fills <paramref name="file"/> and validates the plaintext as an
     /// unsealed structure with the same header (less the sealed flag). Offsets are those of the unsealed form.
     /// </summary>
-    public static bool TryOpenSealed(ReadOnlySpan<byte> file, IssuanceKeyPair cardKey, out SimultaneousCommand? structure, out string reason)
+    public static bool TryOpenSealed(ReadOnlySpan<byte> file, IssuanceKeyPair cardKey, uint fileOffset, out SimultaneousCommand? structure, out string reason)
     {
         structure = null;
         if (!TryReadHeader(file, out var flags, out reason))
@@ -293,7 +295,7 @@ public sealed class SimultaneousCommand
         unsealed[1] = (byte)(flags & ~FlagSealed);
         plaintext.CopyTo(unsealed, HeaderLength);
         CryptographicZero(plaintext);
-        if (!TryParse(unsealed, exactLength: true, out var inner, out reason))
+        if (!TryParse(unsealed, exactLength: true, fileOffset, out var inner, out reason))
         {
             reason = $"the sealed plaintext is malformed: {reason}";
             return false;

@@ -101,9 +101,9 @@ public sealed class CardRuntime
 
     internal void Deactivate(CardInterface cardInterface)
     {
-        Issuance.Interrupt();
         if (sessions.Remove(cardInterface, out var session))
         {
+            Issuance.Interrupt();
             session.CloseAll();
         }
     }
@@ -164,13 +164,30 @@ public sealed class CardRuntime
         }
 
         var context = new CommandContext(apdu, channel, cardInterface, this);
-        var (response, changedNvm, _) = RunAtomically(context);
+        var (response, changedNvm, committed) = RunAtomically(context);
+        if (Issuance.Privileged && !committed)
+        {
+            // START took the privileged mode but its own unit did not commit: nothing runs.
+            Issuance.Interrupt();
+        }
+
         if (Issuance.InlineRequested)
         {
             // START with P2 00 (SPEC §4.4): the issuance runs to its end, each command in its own atomic unit, and the
             // answer is the final status template.
-            Issuance.RunToEnd();
-            response = SelfIssuanceCommands.FinalAnswer(this);
+            try
+            {
+                Issuance.RunToEnd();
+                response = SelfIssuanceCommands.FinalAnswer(this);
+            }
+            catch (Exception e) when (e is not CardTornException)
+            {
+                logger.LogWarning(e, "self-issuance stopped by an internal error");
+                events.Record(CardEventKind.InternalError, $"self-issuance: {e.GetType().Name}: {e.Message}");
+                Issuance.Interrupt();
+                response = CommandResponse.Status(StatusWords.NoPreciseDiagnosis);
+            }
+
             changedNvm = true;
         }
 
@@ -224,8 +241,7 @@ public sealed class CardRuntime
             return (CommandResponse.Status(StatusWords.NoPreciseDiagnosis), false, false);
         }
 
-        var keepEffects = keep?.Invoke(response.StatusWord)
-            ?? (response.StatusWord.IsSuccess || IsWarningThatKeepsEffects(response.StatusWord) || context.KeepEffectsOnError);
+        var keepEffects = keep?.Invoke(response.StatusWord) ?? KeepsEffects(response.StatusWord, context);
         if (!keepEffects)
         {
             Abort();
@@ -244,6 +260,13 @@ public sealed class CardRuntime
             logger.LogDebug("command {Header} could not commit: {Reason}", Header(context.Apdu), e.Message);
             Abort();
             return (CommandResponse.Status(StatusWords.NotEnoughMemory), false, false);
+        }
+        catch (Exception e) when (e is not CardTornException)
+        {
+            logger.LogWarning(e, "command {Header} failed while committing", Header(context.Apdu));
+            events.Record(CardEventKind.InternalError, $"{Header(context.Apdu)} commit: {e.GetType().Name}: {e.Message}");
+            Abort();
+            return (CommandResponse.Status(StatusWords.NoPreciseDiagnosis), false, false);
         }
     }
 
@@ -276,6 +299,9 @@ public sealed class CardRuntime
         Manager.ForgetAll();
         ReloadFiles();
     }
+
+    /// <summary>The OS's rule: success and warnings keep a command's effects, errors only the bookkeeping a handler names.</summary>
+    internal static bool KeepsEffects(StatusWord sw, CommandContext context) => sw.IsSuccess || IsWarningThatKeepsEffects(sw) || context.KeepEffectsOnError;
 
     /// <summary>Warnings <c>62XX</c>/<c>63XX</c> complete the command; everything else from 64 up is an error.</summary>
     private static bool IsWarningThatKeepsEffects(StatusWord sw) => sw.Sw1 is 0x62 or 0x63;

@@ -30,8 +30,9 @@ public sealed partial class NonVolatileMemory
     private const uint UndoMagic = 0x54554E44; // "TUND"
     private const int UndoHeaderSize = 16;
 
-    // Journal pages kept free for the restoring unit's own writes (the caller's record, heap headers).
-    private const int UndoRestoreReserve = 48;
+    // Journal pages kept free for the restoring unit's own writes (the caller's record, heap headers): an eighth of the
+    // journal, 8 to 48 pages.
+    private int UndoRestoreReserve => Math.Clamp(journal.MaxPages / 8, 8, 48);
 
     private readonly List<int> undoNeeded = [];
     private bool indexRebuiltInUnit;
@@ -66,8 +67,12 @@ public sealed partial class NonVolatileMemory
     /// Starts recording at the state before this atomic unit (which must not have changed anything yet): the unit's own
     /// changes are the first ones recorded.
     /// </summary>
+    /// <param name="excluded">blocks whose payload is not content (its pages are neither saved nor restored, unless
+    /// they also hold other content): data the restore must not bring back, or need not.</param>
+    /// <param name="saveNow">blocks whose pages are saved at once (with the root page), so that a full log never stops
+    /// them from changing: state that must stay writable while the operation is open.</param>
     /// <exception cref="NvmFullException">no room for the log; nothing changed.</exception>
-    public void BeginUndoLog()
+    public void BeginUndoLog(IReadOnlyCollection<NvmHandle>? excluded = null, IReadOnlyCollection<NvmHandle>? saveNow = null)
     {
         RequireAtomic();
         if (dirty)
@@ -80,10 +85,22 @@ public sealed partial class NonVolatileMemory
             throw new InvalidOperationException("an undo log is already recording");
         }
 
-        var runs = ContentPageRuns();
+        var runs = ContentPageRuns(excluded ?? []);
         var contentPages = runs.Sum(r => r.Pages);
         var capacity = Math.Min(contentPages, journal.MaxPages - UndoRestoreReserve);
-        if (capacity <= 0)
+        var pageSize = Layout.PageSize;
+        var early = new SortedSet<int> { NvmLayout.RootPage };
+        foreach (var block in saveNow ?? [])
+        {
+            var from = PayloadAddress(block) - BlockHeader.Size;
+            var to = PayloadAddress(block) + RequireBlock(block).Length - 1;
+            for (var page = from / pageSize; page <= to / pageSize; page++)
+            {
+                early.Add(page);
+            }
+        }
+
+        if (capacity < early.Count)
         {
             throw new NvmFullException($"the journal ({journal.MaxPages} pages) is too small for an undo log");
         }
@@ -102,6 +119,22 @@ public sealed partial class NonVolatileMemory
         }
 
         Write(log, 0, header);
+
+        // Before-images of the pages saved at once: the unit has changed none of them yet, so the medium holds them.
+        var directoryAt = UndoHeaderSize + (runs.Count * 8);
+        var slotsAt = directoryAt + (capacity * 4);
+        var saved = 0;
+        Span<byte> entry = stackalloc byte[4];
+        foreach (var page in early)
+        {
+            Write(log, slotsAt + (saved * pageSize), store.Page(page));
+            BinaryPrimitives.WriteUInt32BigEndian(entry, (uint)page);
+            Write(log, directoryAt + (saved * 4), entry);
+            saved++;
+        }
+
+        BinaryPrimitives.WriteUInt32BigEndian(entry, (uint)saved);
+        Write(log, 12, entry);
         SetRoot(UndoLogSlot, log);
     }
 
@@ -200,7 +233,13 @@ public sealed partial class NonVolatileMemory
                 throw new NvmFullException($"the operation would change more than {capacity} pages of earlier card content, the most its undo log can restore");
             }
 
-            if (cache.Count + undoNeeded.Count + 2 > journal.MaxPages)
+            // The exact pages the records will dirty: the slots (K images, rarely page-aligned), the directory entries
+            // and the saved count.
+            var logAt = PayloadAddress(log);
+            var newPages = CountCleanPages(logAt + slotsAt + (saved * pageSize), undoNeeded.Count * pageSize)
+                + CountCleanPages(logAt + directoryAt + (saved * 4), undoNeeded.Count * 4)
+                + CountCleanPages(logAt + 12, 4);
+            if (cache.Count + newPages > journal.MaxPages)
             {
                 throw new NvmFullException($"the atomic unit and its undo records would change more than {journal.MaxPages} NVM pages");
             }
@@ -216,6 +255,27 @@ public sealed partial class NonVolatileMemory
             BinaryPrimitives.WriteUInt32BigEndian(entry, (uint)saved);
             cache.Write(PayloadAddress(log) + 12, entry);
         }
+    }
+
+    /// <summary>Pages of [address, address + length) that the open unit does not hold yet (an upper bound of new pages).</summary>
+    private int CountCleanPages(int address, int length)
+    {
+        if (length <= 0)
+        {
+            return 0;
+        }
+
+        var pageSize = Layout.PageSize;
+        var count = 0;
+        for (var page = address / pageSize; page <= (address + length - 1) / pageSize; page++)
+        {
+            if (!cache.IsDirty(page))
+            {
+                count++;
+            }
+        }
+
+        return count;
     }
 
     private (int Runs, int Capacity, int Saved) ReadUndoHeader(NvmHandle log)
@@ -272,8 +332,9 @@ public sealed partial class NonVolatileMemory
     /// (free ones included, adjacent free blocks are separate headers there) the pages of the header and, for an
     /// allocated block, of its payload.
     /// </summary>
-    private List<(int First, int Pages)> ContentPageRuns()
+    private List<(int First, int Pages)> ContentPageRuns(IReadOnlyCollection<NvmHandle> excluded)
     {
+        var skip = new HashSet<uint>(excluded.Select(h => h.Value - 1));
         var runs = new List<(int First, int Pages)>();
         var pageSize = Layout.PageSize;
 
@@ -299,7 +360,7 @@ public sealed partial class NonVolatileMemory
         {
             cache.Read(UnitAddress(at), header);
             var (units, allocated, length) = BlockHeader.Read(header);
-            Add(UnitAddress(at), BlockHeader.Size + (allocated ? length : 0));
+            Add(UnitAddress(at), BlockHeader.Size + (allocated && !skip.Contains(at) ? length : 0));
             at += units;
         }
 

@@ -35,6 +35,9 @@ internal sealed class PageCache
 
     public byte[] DirtyPage(int page) => dirty[page];
 
+    /// <summary>True when the open unit already holds <paramref name="page"/>.</summary>
+    public bool IsDirty(int page) => dirty.ContainsKey(page);
+
     public void Read(int address, Span<byte> destination)
     {
         if (dirty.Count == 0)

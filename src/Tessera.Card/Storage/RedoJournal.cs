@@ -54,6 +54,12 @@ internal sealed class RedoJournal
     public void Commit(List<int> pages, PageCache cache)
     {
         var count = pages.Count;
+        if (count > MaxPages)
+        {
+            // Callers check the room before they write; a unit that still outgrew the journal must not overwrite the heap.
+            throw new NvmFullException($"the atomic unit changes {count} NVM pages; the journal takes at most {MaxPages}");
+        }
+
         var listPages = ListPagesFor(count);
         var crc = Crc32.Initial;
         for (var p = 0; p < listPages; p++)

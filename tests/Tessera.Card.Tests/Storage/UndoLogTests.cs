@@ -30,7 +30,7 @@ public sealed class UndoLogTests
         Unit(nvm, () => nvm.Free(live[7]));
         var before = ExactDump(nvm);
 
-        Unit(nvm, nvm.BeginUndoLog);
+        Unit(nvm, () => nvm.BeginUndoLog());
         for (var unit = 0; unit < 40; unit++)
         {
             Unit(nvm, () =>
@@ -84,11 +84,51 @@ public sealed class UndoLogTests
     }
 
     [Fact]
+    public void Excluded_blocks_are_not_restored_and_pages_saved_at_once_stay_writable_when_the_log_is_full()
+    {
+        var medium = new MemoryMedium(SmallMedium);
+        var nvm = NonVolatileMemory.Format(medium, journalBytes: 16 * 1024);
+        var blocks = new List<NvmHandle>();
+        for (var i = 0; i < 6; i++)
+        {
+            Unit(nvm, () => blocks.Add(nvm.Allocate(4000)));
+        }
+
+        var counter = NvmHandle.None;
+        var script = NvmHandle.None;
+        Unit(nvm, () =>
+        {
+            counter = nvm.Allocate(16);
+            script = nvm.Allocate(6000);
+        });
+        Unit(nvm, () => nvm.BeginUndoLog([script], [counter]));
+
+        // The log is full once a unit changes more earlier content than it can restore; the counter still moves.
+        nvm.BeginAtomic();
+        foreach (var block in blocks.Take(3))
+        {
+            nvm.Write(block, 0, Pattern(4000, 3));
+        }
+
+        Assert.Throws<NvmFullException>(nvm.CommitAtomic);
+        nvm.AbortAtomic();
+        Unit(nvm, () => nvm.Write(counter, 0, Pattern(16, 4)));
+
+        // The excluded block's bytes are not saved (a 6000-byte rewrite costs the log nothing) nor restored.
+        var (savedBefore, _) = nvm.UndoLogUsage;
+        Unit(nvm, () => nvm.Write(script, 0, Pattern(6000, 5)));
+        Assert.True(nvm.UndoLogUsage.Saved - savedBefore <= 2, "only pages shared with other content are saved");
+        Unit(nvm, nvm.RestoreUndoLog);
+        Assert.Equal(new byte[16], ReadAll(nvm, counter));
+        Assert.Equal(Pattern(6000, 5).AsSpan(512, 5000).ToArray(), ReadAll(nvm, script).AsSpan(512, 5000).ToArray()); // pages shared with other content are restored
+    }
+
+    [Fact]
     public void Discarding_keeps_every_change_and_frees_the_log()
     {
         var (medium, nvm) = Fresh();
         var free = nvm.FreeBytes;
-        Unit(nvm, nvm.BeginUndoLog);
+        Unit(nvm, () => nvm.BeginUndoLog());
         var block = NvmHandle.None;
         Unit(nvm, () =>
         {
@@ -116,7 +156,7 @@ public sealed class UndoLogTests
             Unit(nvm, () => blocks.Add(nvm.Allocate(4000)));
         }
 
-        Unit(nvm, nvm.BeginUndoLog);
+        Unit(nvm, () => nvm.BeginUndoLog());
         var (_, capacity) = nvm.UndoLogUsage;
         Assert.True(capacity < 6 * 4000 / 256, $"capacity {capacity}");
         var before = ExactDump(nvm);
