@@ -91,6 +91,20 @@ public sealed class SelfIssuanceCommandTests
     }
 
     [Fact]
+    public void On_the_smallest_card_large_memory_writes_go_in_journal_sized_steps_and_a_write_too_large_is_refused_cleanly()
+    {
+        using var card = new IssuanceCard(capacity: 64 * 1024);
+        card.Authenticate();
+        var data = Enumerable.Range(0, 20_000).Select(i => (byte)(i * 7)).ToArray();
+        card.Device.MemoryWrite(0x5F05, 0, data);
+        Assert.Equal(data, card.Device.MemoryRead(0x5F05, 0, data.Length));
+        var before = card.Content();
+        Assert.Equal(MemoryAccessError.OutOfRange, Assert.Throws<MemoryAccessException>(() => card.Device.MemoryWrite(0x5F06, 0, new byte[60_000])).Error);
+        Assert.Equal(before, card.Content());
+        Assert.Equal(0x9000, card.Session!.Send("80CAFF5000").SW); // the card still answers
+    }
+
+    [Fact]
     public void Start_on_a_locked_card_gets_6985()
     {
         using var card = new IssuanceCard(ManagerCards.Profile with { LifeCycle = "SECURED" });
