@@ -274,7 +274,8 @@ public sealed class SecureDevice : IDisposable
             {
                 // Steps of at most half a journal (less on small cards than MemoryWriteStep).
                 var step = Math.Max(powered.Nvm.Layout.PageSize, Math.Min(MemoryWriteStep, ((powered.Nvm.MaxUnitPages / 2) - 4) * powered.Nvm.Layout.PageSize));
-                for (var done = 0; done == 0 || done < data.Length;)
+                var done = 0;
+                do
                 {
                     var n = Math.Min(step, data.Length - done);
                     var part = data.Slice(done, n);
@@ -288,16 +289,13 @@ public sealed class SecureDevice : IDisposable
                     catch (NvmFullException e)
                     {
                         powered.Nvm.AbortAtomic();
-                        powered.ReloadAfterRestore();
+                        powered.ReloadFromNvm();
                         throw new MemoryAccessException(MemoryAccessError.OutOfRange, $"the card cannot take this write ({e.Message}); {done} of {data.Length} bytes were written");
                     }
 
                     done += n;
-                    if (n == 0)
-                    {
-                        break;
-                    }
                 }
+                while (done < data.Length);
             }
             catch (CardTornException e)
             {
@@ -456,7 +454,7 @@ public sealed class SecureDevice : IDisposable
         catch (IsoException e)
         {
             powered.Nvm.AbortAtomic();
-            powered.ReloadAfterRestore();
+            powered.ReloadFromNvm();
             throw new MemoryAccessException(MemoryAccessError.AccessDenied, $"EF {fid:X4} cannot be created in command storage: {e.Message}");
         }
     }

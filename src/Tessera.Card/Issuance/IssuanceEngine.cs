@@ -57,7 +57,7 @@ public sealed class IssuanceEngine
         }
 
         var record = IssuanceRecord.Load(runtime.Nvm);
-        return record is { IsOpen: true } && !record.ApplicationsBefore.Contains(aid);
+        return record is { IsOpen: true } && !IssuanceRecord.LoadApplicationsBefore(runtime.Nvm).Contains(aid);
     }
 
     /// <summary>Takes the privileged mode for <paramref name="accepted"/>, to run from command <paramref name="startAt"/>.</summary>

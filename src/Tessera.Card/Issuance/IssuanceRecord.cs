@@ -44,7 +44,6 @@ internal sealed record IssuanceRecord(
     uint FailingHeader,
     ushort FailingStatus,
     int ResumeAt,
-    IReadOnlyList<Aid> ApplicationsBefore,
     ScriptContext Context)
 {
     private const byte Version = 1;
@@ -77,23 +76,13 @@ internal sealed record IssuanceRecord(
         var header = r.U32();
         var sw = (ushort)r.U16();
         var resumeAt = r.U16();
-        var before = new List<Aid>();
-        if (BlobCodec.Read(nvm, ManagerSlots.IssuanceApplicationsBefore) is { } list)
-        {
-            var l = new RecordReader(list);
-            for (var n = l.U16(); n > 0; n--)
-            {
-                before.Add(new Aid(l.Lv()));
-            }
-        }
-
         var df = (ushort)r.U16();
         var ef = (ushort)r.U16();
         var selected = FixedAid(r);
         var target = FixedAid(r);
         var nextBlock = r.U16();
         var context = new ScriptContext(df, ef == 0xFFFF ? null : ef, selected, target, nextBlock);
-        return new IssuanceRecord(state, fid, offset, length, hash, m, preceding, failing, header, sw, resumeAt, before, context);
+        return new IssuanceRecord(state, fid, offset, length, hash, m, preceding, failing, header, sw, resumeAt, context);
     }
 
     /// <summary>
@@ -112,6 +101,22 @@ internal sealed record IssuanceRecord(
         FixedAid(w, Context.PersonalizationTarget);
         w.U16(Context.StoreDataNextBlock);
         BlobCodec.Write(nvm, ManagerSlots.Issuance, w.ToArray());
+    }
+
+    /// <summary>The applications that existed before the open issuance (read only by SELECT from outside).</summary>
+    public static HashSet<Aid> LoadApplicationsBefore(NonVolatileMemory nvm)
+    {
+        var before = new HashSet<Aid>();
+        if (BlobCodec.Read(nvm, ManagerSlots.IssuanceApplicationsBefore) is { } list)
+        {
+            var r = new RecordReader(list);
+            for (var n = r.U16(); n > 0; n--)
+            {
+                before.Add(new Aid(r.Lv()));
+            }
+        }
+
+        return before;
     }
 
     /// <summary>Records the applications that exist before an issuance (they stay selectable while it is open).</summary>
@@ -133,7 +138,7 @@ internal sealed record IssuanceRecord(
     }
 
     /// <summary>The record of a card that never ran an issuance (written at card creation).</summary>
-    public static IssuanceRecord Empty => new(IssuanceState.None, 0, 0, 0, new byte[HashLength], 0, 0, 0, 0, 0, 0, [], ScriptContext.Initial);
+    public static IssuanceRecord Empty => new(IssuanceState.None, 0, 0, 0, new byte[HashLength], 0, 0, 0, 0, 0, 0, ScriptContext.Initial);
 
     private const int HashLength = 32;
 

@@ -115,7 +115,7 @@ internal static class SelfIssuanceCommands
             context = new ScriptContext(runtime.Files.Mf.NodeId, null, null, null, 0);
             var applications = command.Manager.RegistryEntries.Where(e => e.IsApplication).Select(e => e.Aid).ToList();
             IssuanceRecord.SaveApplicationsBefore(nvm, applications);
-            record = new IssuanceRecord(IssuanceState.Running, ef.Fid, offset, (uint)length, hash, structure.CommandCount, 0, 0, 0, 0, 0, applications, context);
+            record = new IssuanceRecord(IssuanceState.Running, ef.Fid, offset, (uint)length, hash, structure.CommandCount, 0, 0, 0, 0, 0, context);
         }
 
         (record! with
@@ -193,7 +193,7 @@ internal static class SelfIssuanceCommands
         var sets = KeyStore.Load(nvm).Select(k => counters.TryGetValue(k.Kvn, out var c) && c > k.Counter ? k with { Counter = c } : k).ToList();
         KeyStore.Save(nvm, sets);
         (record! with { State = IssuanceState.Cleared, Preceding = 0, FailingCommand = 0, FailingHeader = 0, FailingStatus = 0, ResumeAt = 0 }).Save(nvm);
-        runtime.ReloadAfterRestore();
+        runtime.ReloadFromNvm();
         return CommandResponse.Ok;
     }
 

@@ -294,7 +294,7 @@ public sealed class CardRuntime
     /// Re-reads every RAM copy of NVM state after NVM changed under them (CLEAR ISSUANCE restored older content):
     /// the file system tree, the live applet objects, and the current files of every channel.
     /// </summary>
-    internal void ReloadAfterRestore()
+    internal void ReloadFromNvm()
     {
         Manager.ForgetAll();
         ReloadFiles();

@@ -209,11 +209,11 @@ public sealed partial class NonVolatileMemory
         var slotsAt = directoryAt + (capacity * 4);
         var pageSize = Layout.PageSize;
         Span<byte> entry = stackalloc byte[4];
+        var runs = View(log, UndoHeaderSize, runCount * 8).ToArray();
         while (true)
         {
             cache.CollectChanged(commitPages);
             undoNeeded.Clear();
-            var runs = View(log, UndoHeaderSize, runCount * 8).ToArray();
             var directory = View(log, directoryAt, saved * 4).ToArray();
             foreach (var page in commitPages)
             {

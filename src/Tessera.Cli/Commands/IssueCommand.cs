@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Diagnostics;
 using System.Globalization;
 using Spectre.Console;
 using Tessera.Card;
@@ -144,7 +143,6 @@ internal static class IssueCommand
     {
         var issuer = new ConventionalIssuer(target.Connection);
         IssuanceSummary? summary = null;
-        var watch = Stopwatch.StartNew();
         AnsiConsole.Progress().Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn()).Start(ctx =>
         {
             var task = ctx.AddTask($"issuing '{Markup.Escape(name)}'", maxValue: 1);
